@@ -1,0 +1,45 @@
+//! The append-only audit log. Every write path calls [`record`].
+
+use sqlx::PgConnection;
+
+/// One audit event. `actor_label` is the user name as known or as typed
+/// (for failed logins of unknown users), cut to a safe length.
+#[derive(Debug, Default)]
+pub struct Event<'a> {
+    pub actor_user_id: Option<i64>,
+    pub actor_label: &'a str,
+    pub station_id: Option<i64>,
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: Option<i64>,
+    pub summary: &'a str,
+    pub addr: Option<&'a str>,
+    pub request_id: Option<&'a str>,
+}
+
+fn clip(s: &str, max_chars: usize) -> String {
+    s.chars()
+        .filter(|c| !c.is_control())
+        .take(max_chars)
+        .collect()
+}
+
+pub async fn record(conn: &mut PgConnection, event: Event<'_>) -> sqlx::Result<()> {
+    sqlx::query!(
+        "insert into audit_event
+            (actor_user_id, actor_label, station_id, action, entity, entity_id, summary, addr, request_id)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        event.actor_user_id,
+        clip(event.actor_label, 64),
+        event.station_id,
+        event.action,
+        event.entity,
+        event.entity_id,
+        clip(event.summary, 500),
+        event.addr.map(|a| clip(a, 64)),
+        event.request_id.map(|r| clip(r, 64)),
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}

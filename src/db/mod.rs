@@ -1,0 +1,32 @@
+//! Database access: the pool, the embedded PostgreSQL cluster, migrations.
+
+pub mod embedded;
+
+use std::time::Duration;
+
+use sqlx::PgPool;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+
+/// The migrations in `migrations/`, compiled into the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
+
+/// A pool that fails fast when the server is away (so pages answer 503
+/// quickly) and reconnects by itself when it returns.
+pub fn pool_options(max_connections: u32) -> PgPoolOptions {
+    PgPoolOptions::new()
+        .max_connections(max_connections)
+        .min_connections(0)
+        .acquire_timeout(Duration::from_secs(3))
+        .idle_timeout(Duration::from_secs(600))
+        // Check a pooled connection before use only if it sat idle a while.
+        .test_before_acquire(true)
+}
+
+pub async fn connect(options: PgConnectOptions, max_connections: u32) -> sqlx::Result<PgPool> {
+    pool_options(max_connections).connect_with(options).await
+}
+
+pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
+    MIGRATOR.run(pool).await?;
+    Ok(())
+}

@@ -1,0 +1,366 @@
+//! Languages and the typed message catalogs.
+//!
+//! Every string a person reads is a field of [`Messages`]; each language is a
+//! `static` value of that struct, so a string missing from one language is a
+//! compile error rather than a blank on a page.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// The interface language, chosen per user (and from the browser before login).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type)]
+#[sqlx(type_name = "ui_lang", rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Zh, Lang::En];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
+    /// The value for `<html lang>`.
+    pub fn html_tag(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language's own name, for the switcher.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::Zh => "中文",
+            Lang::En => "English",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Lang> {
+        match code.trim() {
+            "zh" => Some(Lang::Zh),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The best match for an `Accept-Language` header; Chinese when nothing
+    /// matches, since the users are Chinese police stations.
+    pub fn from_accept_language(header: &str) -> Lang {
+        let mut best: Option<(u16, Lang)> = None;
+        for item in header.split(',') {
+            let mut parts = item.trim().split(';');
+            let tag = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+            let q = parts
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            let lang = if tag == "zh" || tag.starts_with("zh-") {
+                Lang::Zh
+            } else if tag == "en" || tag.starts_with("en-") {
+                Lang::En
+            } else {
+                continue;
+            };
+            // q in [0, 1] with up to three decimals: compare as integers
+            let q = (q.clamp(0.0, 1.0) * 1000.0).round() as u16;
+            if q > 0 && best.is_none_or(|(bq, _)| q > bq) {
+                best = Some((q, lang));
+            }
+        }
+        best.map_or(Lang::Zh, |(_, lang)| lang)
+    }
+
+    pub fn t(self) -> &'static Messages {
+        match self {
+            Lang::Zh => &ZH,
+            Lang::En => &EN,
+        }
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// Every user-facing string, per language.
+#[derive(Debug)]
+pub struct Messages {
+    pub app_name: &'static str,
+    pub app_tagline: &'static str,
+    pub skip_to_content: &'static str,
+    pub language: &'static str,
+    pub switch_language: &'static str,
+    pub signed_in_as: &'static str,
+    pub nav_label: &'static str,
+    pub nav_home: &'static str,
+    pub nav_enterprises: &'static str,
+    pub nav_admin: &'static str,
+    pub logout: &'static str,
+
+    // roles
+    pub role_officer: &'static str,
+    pub role_chief: &'static str,
+    pub role_department: &'static str,
+    pub role_admin: &'static str,
+
+    // login
+    pub login_title: &'static str,
+    pub login_intro: &'static str,
+    pub username: &'static str,
+    pub password: &'static str,
+    pub login_submit: &'static str,
+    pub login_failed: &'static str,
+    pub err_username_required: &'static str,
+    pub err_username_too_long: &'static str,
+    pub err_password_required: &'static str,
+    pub err_password_too_long: &'static str,
+    pub form_has_errors: &'static str,
+
+    // flash messages
+    pub flash_logged_out: &'static str,
+    pub flash_session_expired: &'static str,
+    pub flash_language_changed: &'static str,
+
+    // home pages
+    pub home_officer_title: &'static str,
+    pub home_chief_title: &'static str,
+    pub home_department_title: &'static str,
+    pub home_admin_title: &'static str,
+    pub my_liaison_enterprises: &'static str,
+    pub no_liaison_enterprises: &'static str,
+    pub station_overview: &'static str,
+    pub enterprises_total: &'static str,
+    pub enterprises_active: &'static str,
+    pub officers_total: &'static str,
+    pub by_industry: &'static str,
+    pub pushes_received: &'static str,
+    pub no_pushes_yet: &'static str,
+    pub admin_overview: &'static str,
+    pub stations: &'static str,
+    pub departments: &'static str,
+    pub users: &'static str,
+    pub recent_audit: &'static str,
+    pub col_name: &'static str,
+    pub col_credit_code: &'static str,
+    pub col_industry: &'static str,
+    pub col_address: &'static str,
+    pub col_status: &'static str,
+    pub col_count: &'static str,
+    pub col_when: &'static str,
+    pub col_who: &'static str,
+    pub col_action: &'static str,
+    pub col_summary: &'static str,
+    pub status_active: &'static str,
+    pub status_closed: &'static str,
+    pub coming_next: &'static str,
+
+    // error pages
+    pub error_title: &'static str,
+    pub error_not_found: &'static str,
+    pub error_forbidden: &'static str,
+    pub error_csrf: &'static str,
+    pub error_bad_request: &'static str,
+    pub error_too_large: &'static str,
+    pub error_timeout: &'static str,
+    pub error_unavailable: &'static str,
+    pub error_internal: &'static str,
+    pub error_request_id: &'static str,
+    pub error_back_home: &'static str,
+}
+
+pub static ZH: Messages = Messages {
+    app_name: "三色预警",
+    app_tagline: "企业治安“三色预警”管理系统",
+    skip_to_content: "跳到正文",
+    language: "语言",
+    switch_language: "切换语言",
+    signed_in_as: "当前用户",
+    nav_label: "主导航",
+    nav_home: "首页",
+    nav_enterprises: "企业",
+    nav_admin: "系统管理",
+    logout: "退出登录",
+
+    role_officer: "社区民警",
+    role_chief: "所长",
+    role_department: "联动部门",
+    role_admin: "系统管理员",
+
+    login_title: "登录",
+    login_intro: "请使用本单位分配的账号登录。",
+    username: "用户名",
+    password: "密码",
+    login_submit: "登录",
+    login_failed: "用户名或密码不正确，或账号已被暂时锁定。请稍后再试。",
+    err_username_required: "请输入用户名。",
+    err_username_too_long: "用户名过长（最多 40 个字符）。",
+    err_password_required: "请输入密码。",
+    err_password_too_long: "密码过长（最多 256 个字符）。",
+    form_has_errors: "请更正下面标出的内容。",
+
+    flash_logged_out: "您已安全退出。",
+    flash_session_expired: "登录已过期，请重新登录。",
+    flash_language_changed: "界面语言已切换为中文。",
+
+    home_officer_title: "我的工作台",
+    home_chief_title: "所长工作台",
+    home_department_title: "部门工作台",
+    home_admin_title: "系统管理",
+    my_liaison_enterprises: "我联系的企业",
+    no_liaison_enterprises: "您目前没有被指定为任何企业的联络民警。",
+    station_overview: "本所概况",
+    enterprises_total: "企业总数",
+    enterprises_active: "在营企业",
+    officers_total: "民警人数",
+    by_industry: "按行业",
+    pushes_received: "收到的推送",
+    no_pushes_yet: "尚未收到任何推送。派出所发布季度评定结果后，名单会出现在这里。",
+    admin_overview: "系统概况",
+    stations: "派出所",
+    departments: "联动部门",
+    users: "用户",
+    recent_audit: "最近的审计记录",
+    col_name: "名称",
+    col_credit_code: "统一社会信用代码",
+    col_industry: "行业",
+    col_address: "地址",
+    col_status: "状态",
+    col_count: "数量",
+    col_when: "时间",
+    col_who: "操作人",
+    col_action: "操作",
+    col_summary: "摘要",
+    status_active: "在营",
+    status_closed: "已关闭",
+    coming_next: "更多功能正在建设中。",
+
+    error_title: "出错了",
+    error_not_found: "找不到您要访问的页面。",
+    error_forbidden: "您没有权限访问此页面。",
+    error_csrf: "表单已过期或来源不可信，请返回后重新提交。",
+    error_bad_request: "请求无效。",
+    error_too_large: "提交的内容过大。",
+    error_timeout: "请求处理超时，请稍后再试。",
+    error_unavailable: "系统暂时无法访问数据库，请稍后再试。",
+    error_internal: "系统内部错误，我们已记录此问题。",
+    error_request_id: "请求编号",
+    error_back_home: "返回首页",
+};
+
+pub static EN: Messages = Messages {
+    app_name: "Sanse",
+    app_tagline: "Three-colour warning management of enterprises",
+    skip_to_content: "Skip to content",
+    language: "Language",
+    switch_language: "Switch language",
+    signed_in_as: "Signed in as",
+    nav_label: "Main navigation",
+    nav_home: "Home",
+    nav_enterprises: "Enterprises",
+    nav_admin: "Administration",
+    logout: "Log out",
+
+    role_officer: "Officer",
+    role_chief: "Station chief",
+    role_department: "Partner department",
+    role_admin: "Administrator",
+
+    login_title: "Log in",
+    login_intro: "Log in with the account your unit gave you.",
+    username: "User name",
+    password: "Password",
+    login_submit: "Log in",
+    login_failed: "Wrong user name or password, or the account is temporarily locked. Please try again later.",
+    err_username_required: "Enter your user name.",
+    err_username_too_long: "The user name is too long (at most 40 characters).",
+    err_password_required: "Enter your password.",
+    err_password_too_long: "The password is too long (at most 256 characters).",
+    form_has_errors: "Please correct the fields marked below.",
+
+    flash_logged_out: "You have logged out.",
+    flash_session_expired: "Your session has expired. Please log in again.",
+    flash_language_changed: "The interface is now in English.",
+
+    home_officer_title: "My work",
+    home_chief_title: "Station chief's desk",
+    home_department_title: "Department desk",
+    home_admin_title: "Administration",
+    my_liaison_enterprises: "My liaison enterprises",
+    no_liaison_enterprises: "You are not the liaison officer of any enterprise yet.",
+    station_overview: "Station overview",
+    enterprises_total: "Enterprises",
+    enterprises_active: "Active enterprises",
+    officers_total: "Officers",
+    by_industry: "By industry",
+    pushes_received: "Pushes received",
+    no_pushes_yet: "No pushes yet. Tier lists appear here when a station publishes its quarterly evaluation.",
+    admin_overview: "System overview",
+    stations: "Stations",
+    departments: "Departments",
+    users: "Users",
+    recent_audit: "Recent audit events",
+    col_name: "Name",
+    col_credit_code: "Credit code",
+    col_industry: "Industry",
+    col_address: "Address",
+    col_status: "Status",
+    col_count: "Count",
+    col_when: "When",
+    col_who: "Who",
+    col_action: "Action",
+    col_summary: "Summary",
+    status_active: "Active",
+    status_closed: "Closed",
+    coming_next: "More is being built.",
+
+    error_title: "Something went wrong",
+    error_not_found: "The page you asked for does not exist.",
+    error_forbidden: "You are not allowed to open this page.",
+    error_csrf: "This form has expired or did not come from Sanse. Go back and submit it again.",
+    error_bad_request: "The request is not valid.",
+    error_too_large: "What you sent is too large.",
+    error_timeout: "The request took too long. Please try again.",
+    error_unavailable: "The database cannot be reached right now. Please try again shortly.",
+    error_internal: "An internal error occurred; it has been logged.",
+    error_request_id: "Request id",
+    error_back_home: "Back to the home page",
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_negotiation() {
+        assert_eq!(Lang::from_accept_language("en-US,en;q=0.9"), Lang::En);
+        assert_eq!(
+            Lang::from_accept_language("zh-CN,zh;q=0.9,en;q=0.8"),
+            Lang::Zh
+        );
+        assert_eq!(
+            Lang::from_accept_language("en;q=0.5, zh-TW;q=0.8"),
+            Lang::Zh
+        );
+        assert_eq!(Lang::from_accept_language("fr-FR, en;q=0.3"), Lang::En);
+        assert_eq!(Lang::from_accept_language("fr-FR"), Lang::Zh);
+        assert_eq!(Lang::from_accept_language(""), Lang::Zh);
+        assert_eq!(Lang::from_accept_language("en;q=0, zh;q=0"), Lang::Zh);
+        assert_eq!(Lang::from_accept_language("en;q=abc"), Lang::En);
+    }
+
+    #[test]
+    fn catalogs_differ_and_are_filled() {
+        assert_ne!(ZH.login_title, EN.login_title);
+        assert!(!ZH.login_failed.is_empty() && !EN.login_failed.is_empty());
+    }
+}

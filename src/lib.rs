@@ -1,0 +1,131 @@
+//! Sanse: three-colour warning management of enterprises for a police station.
+//!
+//! The library holds the whole application; `main.rs` only reads the command
+//! line. Tests build the same router with [`router`].
+
+pub mod audit;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod credit_code;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod home;
+pub mod i18n;
+pub mod random;
+pub mod web;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use sqlx::PgPool;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::csrf::CsrfLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::ServeDir;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::error::{ErrorKind, error_response};
+use crate::web::middleware::{self as mw, REQUEST_ID_HEADER};
+
+/// What every handler can reach.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub db: PgPool,
+    pub config: Arc<Config>,
+    pub clock: Clock,
+}
+
+impl AppState {
+    pub fn new(db: PgPool, config: Config) -> AppState {
+        AppState {
+            db,
+            config: Arc::new(config),
+            clock: Clock::default(),
+        }
+    }
+}
+
+/// The whole application: routes, static files and the middleware stack.
+pub fn router(state: AppState) -> anyhow::Result<Router> {
+    let pages = Router::new()
+        .merge(auth::router())
+        .merge(home::router())
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            mw::session,
+        ));
+
+    let mut csrf = CsrfLayer::new();
+    for origin in &state.config.trusted_origins {
+        csrf = csrf.add_trusted_origin(origin)?;
+    }
+    let request_id = axum::http::HeaderName::from_static(REQUEST_ID_HEADER);
+    let static_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/static");
+
+    let app = pages
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .nest_service("/static", ServeDir::new(static_dir))
+        .fallback(not_found)
+        .with_state(state.clone())
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(request_id.clone(), mw::MakeId))
+                .layer(
+                    TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+                        let id = req
+                            .headers()
+                            .get(REQUEST_ID_HEADER)
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or("-");
+                        // The path only: query strings may carry search terms.
+                        tracing::info_span!("request", method = %req.method(), path = req.uri().path(), id)
+                    }),
+                )
+                .layer(PropagateRequestIdLayer::new(request_id))
+                .layer(axum::middleware::from_fn(mw::security_headers))
+                .layer(axum::middleware::from_fn(mw::error_pages))
+                .layer(CatchPanicLayer::custom(mw::panic_response))
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    state.config.request_timeout,
+                ))
+                .layer(RequestBodyLimitLayer::new(state.config.body_limit))
+                .layer(csrf),
+        );
+    Ok(app)
+}
+
+async fn not_found() -> impl IntoResponse {
+    error_response(ErrorKind::NotFound)
+}
+
+/// The process is up.
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// The database answers.
+async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    match sqlx::query_scalar!("select 1 as \"one!\"")
+        .fetch_one(&state.db)
+        .await
+    {
+        Ok(_) => (StatusCode::OK, "ready").into_response(),
+        Err(err) => {
+            tracing::warn!(error = %err, "readiness check failed");
+            error_response(ErrorKind::Unavailable)
+        }
+    }
+}

@@ -1,0 +1,331 @@
+//! The command line. Everything else lives in the library.
+
+use std::io::{BufRead, IsTerminal};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use sanse::auth::{Role, users};
+use sanse::config::Config;
+use sanse::db::embedded::EmbeddedPostgres;
+use sanse::i18n::Lang;
+use sanse::{AppState, db, demo};
+use sqlx::PgPool;
+use sqlx::postgres::PgConnectOptions;
+
+#[derive(Parser)]
+#[command(
+    name = "sanse",
+    version,
+    about = "Three-colour warning management of enterprises"
+)]
+struct Cli {
+    #[command(flatten)]
+    db: DbArgs,
+    /// Log format.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text, env = "SANSE_LOG_FORMAT", global = true)]
+    log_format: LogFormat,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args)]
+struct DbArgs {
+    /// Use this PostgreSQL server instead of the embedded one.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    database_url: Option<String>,
+    /// Folder of the embedded PostgreSQL cluster (used without DATABASE_URL).
+    #[arg(
+        long,
+        env = "SANSE_DATA_DIR",
+        default_value = "data/postgres",
+        global = true
+    )]
+    data_dir: PathBuf,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web application.
+    Serve(ServeArgs),
+    /// Serve with demo data (seeded into an empty database only).
+    Demo(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Args, Clone)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "SANSE_BIND", default_value = "127.0.0.1:8080")]
+    bind: SocketAddr,
+    /// Mark cookies Secure (serve behind HTTPS).
+    #[arg(long, env = "SANSE_SECURE_COOKIES")]
+    secure_cookies: bool,
+    /// Origin allowed to post forms when a proxy rewrites Host (repeatable).
+    #[arg(
+        long = "trusted-origin",
+        env = "SANSE_TRUSTED_ORIGINS",
+        value_delimiter = ','
+    )]
+    trusted_origins: Vec<String>,
+    /// Take client addresses from X-Forwarded-For (only behind a proxy).
+    #[arg(long, env = "SANSE_TRUST_FORWARDED_FOR")]
+    trust_forwarded_for: bool,
+    /// Database connections in the pool.
+    #[arg(long, env = "SANSE_DB_CONNECTIONS", default_value_t = 16)]
+    db_connections: u32,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user; the password is read from the terminal, or from the first line of stdin.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// Name shown in the interface.
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// Station code (officer, chief).
+        #[arg(long)]
+        station: Option<String>,
+        /// Department code (department user).
+        #[arg(long)]
+        department: Option<String>,
+        #[arg(long, value_parser = parse_lang, default_value = "zh")]
+        lang: Lang,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).ok_or_else(|| "one of officer, chief, department, admin".to_owned())
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    Lang::parse(s).ok_or_else(|| "zh or en".to_owned())
+}
+
+fn init_tracing(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+/// The database to use, and the embedded cluster if we started one.
+async fn open_database(
+    args: &DbArgs,
+    max: u32,
+) -> anyhow::Result<(PgPool, Option<EmbeddedPostgres>)> {
+    let (options, embedded): (PgConnectOptions, _) = match &args.database_url {
+        Some(url) if !url.is_empty() => (
+            url.parse()
+                .context("DATABASE_URL is not a valid PostgreSQL URL")?,
+            None,
+        ),
+        _ => {
+            let pg = EmbeddedPostgres::start(&args.data_dir, "sanse").await?;
+            (pg.connect_options("sanse"), Some(pg))
+        }
+    };
+    let pool = db::connect(options, max)
+        .await
+        .context("connecting to PostgreSQL")?;
+    db::migrate(&pool).await.context("applying migrations")?;
+    Ok((pool, embedded))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %err, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}
+
+async fn serve(cli: &Cli, args: &ServeArgs, with_demo: bool) -> anyhow::Result<()> {
+    let (pool, mut embedded) = open_database(&cli.db, args.db_connections).await?;
+    let result = async {
+        if with_demo {
+            if demo::seed_if_empty(&pool).await? {
+                tracing::info!("demo data seeded");
+            }
+            print_demo_accounts(args.bind);
+        }
+        let config = Config {
+            secure_cookies: args.secure_cookies,
+            trusted_origins: args.trusted_origins.clone(),
+            trust_forwarded_for: args.trust_forwarded_for,
+            ..Config::default()
+        };
+        let state = AppState::new(pool.clone(), config);
+        spawn_housekeeping(state.clone());
+        let app = sanse::router(state)?;
+        let listener = tokio::net::TcpListener::bind(args.bind)
+            .await
+            .with_context(|| format!("cannot listen on {}", args.bind))?;
+        tracing::info!(address = %args.bind, "Sanse is serving on http://{}", args.bind);
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+        anyhow::Ok(())
+    }
+    .await;
+    pool.close().await;
+    if let Some(pg) = embedded.as_mut() {
+        pg.stop().await?;
+    }
+    result
+}
+
+fn spawn_housekeeping(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            match sanse::auth::session::purge_expired(&state.db, state.clock.now(), &state.config)
+                .await
+            {
+                Ok(n) if n > 0 => tracing::info!(sessions = n, "expired sessions removed"),
+                Ok(_) => {}
+                Err(err) => tracing::warn!(error = %err, "session purge failed"),
+            }
+        }
+    });
+}
+
+fn print_demo_accounts(bind: SocketAddr) {
+    println!();
+    println!("  Sanse demo: open http://{bind}/ and log in with one of these accounts");
+    println!("  Sanse 演示：打开 http://{bind}/ 并使用以下账号登录");
+    println!();
+    println!(
+        "  {:<16} {:<18} {:<11} description",
+        "user name", "password", "role"
+    );
+    for a in demo::ACCOUNTS {
+        println!(
+            "  {:<16} {:<18} {:<11} {} / {}",
+            a.username, a.password, a.role, a.description_zh, a.description_en
+        );
+    }
+    println!();
+}
+
+fn read_password() -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")?;
+        let second = rpassword::prompt_password("Repeat password: ")?;
+        anyhow::ensure!(first == second, "the passwords do not match");
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match &cli.command {
+        Command::Serve(args) => serve(&cli, args, false).await,
+        Command::Demo(args) => serve(&cli, args, true).await,
+        Command::Migrate => {
+            let (pool, mut embedded) = open_database(&cli.db, 2).await?;
+            println!("migrations applied");
+            pool.close().await;
+            if let Some(pg) = embedded.as_mut() {
+                pg.stop().await?;
+            }
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    username,
+                    name,
+                    role,
+                    station,
+                    department,
+                    lang,
+                },
+        } => {
+            let password = read_password()?;
+            let (pool, mut embedded) = open_database(&cli.db, 2).await?;
+            let result = async {
+                let mut conn = pool.acquire().await?;
+                let id = users::create(
+                    &mut conn,
+                    users::NewUser {
+                        username: username.clone(),
+                        display_name: name.clone(),
+                        role: *role,
+                        station: station.clone(),
+                        department: department.clone(),
+                        lang: *lang,
+                        password,
+                    },
+                )
+                .await?;
+                println!("user {username} created (id {id})");
+                anyhow::Ok(())
+            }
+            .await;
+            pool.close().await;
+            if let Some(pg) = embedded.as_mut() {
+                pg.stop().await?;
+            }
+            result
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    init_tracing(cli.log_format);
+    match run(cli).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,328 @@
+//! The middleware stack: request ids, sessions and CSRF tokens, security
+//! headers, and error pages in the user's language.
+
+use std::any::Any;
+use std::sync::Arc;
+
+use askama::Template;
+use axum::body::{Body, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use tower_http::request_id::{MakeRequestId, RequestId};
+
+use super::{
+    CSRF_FIELD, FLASH_COOKIE, Flash, PRE_CSRF_COOKIE, PageCtx, RequestCtx, SESSION_COOKIE,
+    client_addr, cookie, request_lang, set_cookie,
+};
+use crate::AppState;
+use crate::auth::session;
+use crate::error::{AppError, ErrorKind, error_response};
+use crate::random::{constant_time_eq, token_hex};
+
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// Random request ids, short enough to read out over the phone.
+#[derive(Debug, Clone, Copy)]
+pub struct MakeId;
+
+impl MakeRequestId for MakeId {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        HeaderValue::from_str(&token_hex(8))
+            .ok()
+            .map(RequestId::new)
+    }
+}
+
+fn request_id(req: &Request) -> String {
+    req.headers()
+        .get(REQUEST_ID_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-")
+        .to_owned()
+}
+
+fn is_token(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Loads the session (one query), provides the form token, checks it on
+/// every state-changing request, and hands a [`RequestCtx`] to the handlers.
+pub async fn session(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let headers = req.headers();
+    let mut lang = request_lang(headers);
+    let addr = client_addr(headers, req.extensions(), &state.config);
+    let flash = cookie(headers, FLASH_COOKIE).and_then(Flash::parse);
+
+    let mut user = None;
+    let mut session_ended = false;
+    if let Some(token) = cookie(headers, SESSION_COOKIE) {
+        match session::lookup(&state.db, token, state.clock.now(), &state.config).await {
+            Ok(Some(found)) => {
+                lang = found.lang;
+                user = Some(Arc::new(found));
+            }
+            Ok(None) => session_ended = true,
+            Err(err) => return AppError::from(err).into_response(),
+        }
+    }
+
+    let pre_token = cookie(headers, PRE_CSRF_COOKIE)
+        .filter(|t| is_token(t))
+        .map(str::to_owned);
+    let new_pre_token = match (&user, &pre_token) {
+        (None, None) => Some(token_hex(32)),
+        _ => None,
+    };
+    let csrf = match (&user, &pre_token, &new_pre_token) {
+        (Some(u), _, _) => u.csrf_token.clone(),
+        (None, Some(t), _) => t.clone(),
+        (None, None, Some(t)) => t.clone(),
+        (None, None, None) => String::new(),
+    };
+
+    if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        let is_login = req.uri().path() == "/login";
+        let (submitted, rebuilt) = match submitted_token(req, state.config.body_limit).await {
+            Ok(pair) => pair,
+            Err(response) => return response,
+        };
+        req = rebuilt;
+        let matches = |expected: &str| {
+            submitted.as_deref().is_some_and(|s| {
+                !expected.is_empty() && constant_time_eq(s.as_bytes(), expected.as_bytes())
+            })
+        };
+        // A login form opened before another tab signed in still carries
+        // the pre-login token; it stays valid for the login itself.
+        let valid = matches(&csrf) || (is_login && pre_token.as_deref().is_some_and(matches));
+        if !valid {
+            tracing::info!("form token missing or wrong");
+            return error_response(ErrorKind::Csrf);
+        }
+    }
+
+    let ctx = RequestCtx {
+        lang,
+        request_id: request_id(&req),
+        addr,
+        csrf,
+        user,
+        session_ended,
+        flash,
+        path: req.uri().path().to_owned(),
+    };
+    req.extensions_mut().insert(ctx);
+    let mut response = next.run(req).await;
+
+    let config = &state.config;
+    let set = response.headers_mut();
+    if let Some(token) = new_pre_token {
+        set.append(
+            header::SET_COOKIE,
+            set_cookie(config, PRE_CSRF_COOKIE, &token, None, true),
+        );
+    }
+    if session_ended {
+        set.append(
+            header::SET_COOKIE,
+            set_cookie(config, SESSION_COOKIE, "", Some(0), true),
+        );
+    }
+    // A flash is shown once: clear it on the page that displayed it.
+    if flash.is_some() && response.status().is_success() {
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(config, FLASH_COOKIE, "", Some(0), true),
+        );
+    }
+    response
+}
+
+/// The token from the `x-csrf-token` header or the form body's `csrf` field.
+/// Reading the body means rebuilding the request from the buffered bytes.
+async fn submitted_token(
+    req: Request,
+    limit: usize,
+) -> Result<(Option<String>, Request), Response> {
+    if let Some(h) = req
+        .headers()
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+    {
+        let token = h.to_owned();
+        return Ok((Some(token), req));
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Ok((None, req));
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = to_bytes(body, limit)
+        .await
+        .map_err(|_| error_response(ErrorKind::TooLarge))?;
+    let token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+        .ok()
+        .and_then(|pairs| {
+            pairs
+                .into_iter()
+                .find(|(k, _)| k == CSRF_FIELD)
+                .map(|(_, v)| v)
+        });
+    Ok((token, Request::from_parts(parts, Body::from(bytes))))
+}
+
+/// Headers every response carries.
+pub async fn security_headers(req: Request, next: Next) -> Response {
+    let is_static = req.uri().path().starts_with("/static/");
+    let mut response = next.run(req).await;
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
+             base-uri 'none'",
+        ),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
+    );
+    if is_static {
+        if response.status().is_success() {
+            response.headers_mut().insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=86400"),
+            );
+        }
+    } else {
+        // Pages hold police data: never keep them in a cache.
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    ctx: PageCtx,
+    status: u16,
+    message: &'static str,
+}
+
+/// Turns bare error responses (ours, and those of axum and tower-http
+/// layers) into a page in the user's language with the request id.
+pub async fn error_pages(req: Request, next: Next) -> Response {
+    let lang = request_lang(req.headers());
+    let request_id = request_id(&req);
+    let pre_token = cookie(req.headers(), PRE_CSRF_COOKIE)
+        .filter(|t| is_token(t))
+        .map(str::to_owned);
+    let path = req.uri().path().to_owned();
+    let response = next.run(req).await;
+
+    let status = response.status();
+    if status.as_u16() < 400 {
+        return response;
+    }
+    let marked = response.extensions().get::<ErrorKind>().copied();
+    let kind = match marked {
+        Some(kind) => kind,
+        None => {
+            // Unmarked: render only if nobody rendered a page already.
+            let plain = response
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_none_or(|ct| ct.starts_with("text/plain"));
+            let csrf_layer = response
+                .extensions()
+                .get::<tower_http::csrf::ProtectionError>()
+                .is_some();
+            match ErrorKind::from_status(status) {
+                Some(_) if csrf_layer => ErrorKind::Csrf,
+                Some(kind) if plain => kind,
+                _ => return response,
+            }
+        }
+    };
+    if kind == ErrorKind::Internal {
+        tracing::error!(%request_id, status = status.as_u16(), "error response");
+    }
+    let t = lang.t();
+    let message = match kind {
+        ErrorKind::BadRequest => t.error_bad_request,
+        ErrorKind::Forbidden => t.error_forbidden,
+        ErrorKind::Csrf => t.error_csrf,
+        ErrorKind::NotFound => t.error_not_found,
+        ErrorKind::TooLarge => t.error_too_large,
+        ErrorKind::Timeout => t.error_timeout,
+        ErrorKind::Unavailable => t.error_unavailable,
+        ErrorKind::Internal => t.error_internal,
+    };
+    let page = ErrorPage {
+        ctx: PageCtx {
+            lang,
+            t,
+            user: None,
+            csrf: pre_token.unwrap_or_default(),
+            flash: None,
+            request_id,
+            path,
+        },
+        status: status.as_u16(),
+        message,
+    };
+    let body = match page.render() {
+        Ok(html) => html,
+        Err(err) => {
+            tracing::error!(error = %err, "rendering the error page");
+            message.to_owned()
+        }
+    };
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    let mut response = Response::from_parts(parts, Body::from(Html(body).0));
+    *response.status_mut() = if kind == ErrorKind::Csrf {
+        StatusCode::FORBIDDEN
+    } else {
+        status
+    };
+    response
+}
+
+/// A panic in a handler becomes a 500 page; the panic text goes to the log only.
+pub fn panic_response(err: Box<dyn Any + Send + 'static>) -> Response {
+    let detail = err
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| err.downcast_ref::<&str>().copied())
+        .unwrap_or("(non-string panic)");
+    tracing::error!(panic = detail, "handler panicked");
+    error_response(ErrorKind::Internal)
+}

@@ -1,0 +1,434 @@
+//! Login, logout, sessions, throttling and the audit of each.
+
+use axum::http::StatusCode;
+use chrono::Duration;
+
+use crate::harness::{PASSWORD, TestApp};
+
+#[tokio::test]
+async fn each_role_logs_in_and_lands_on_its_home_page() {
+    let app = TestApp::new().await;
+    for (username, home, heading) in [
+        ("officer.a", "/officer", "我的工作台"),
+        ("chief.a", "/chief", "所长工作台"),
+        ("dept.x", "/department", "部门工作台"),
+        ("admin", "/admin", "系统管理"),
+    ] {
+        let mut client = app.client();
+        let resp = client.login(username, PASSWORD).await;
+        assert_eq!(resp.status, StatusCode::SEE_OTHER, "{username}");
+        assert_eq!(resp.location(), home, "{username}");
+        let cookie = resp.header("set-cookie");
+        assert!(
+            resp.headers.get_all("set-cookie").iter().any(|c| {
+                let c = c.to_str().unwrap();
+                c.starts_with("sanse_session=")
+                    && c.contains("HttpOnly")
+                    && c.contains("SameSite=Lax")
+            }),
+            "session cookie flags: {cookie}"
+        );
+        let page = client.get(home).await;
+        assert_eq!(page.status, StatusCode::OK, "{username}");
+        assert!(page.body.contains(heading), "{username}: {}", page.body);
+        // `/` sends a signed-in user home too.
+        assert_eq!(client.get("/").await.location(), home);
+    }
+}
+
+#[tokio::test]
+async fn secure_cookies_when_configured() {
+    let app = TestApp::with_config(sanse::config::Config {
+        secure_cookies: true,
+        ..Default::default()
+    })
+    .await;
+    let mut client = app.client();
+    let resp = client.login("officer.a", PASSWORD).await;
+    let session = resp
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|c| c.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("sanse_session="))
+        .unwrap();
+    assert!(session.contains("; Secure"), "{session}");
+}
+
+#[tokio::test]
+async fn home_page_shows_the_users_name_and_station() {
+    let app = TestApp::new().await;
+    let mut client = app.login("officer.a").await;
+    let page = client.get("/officer").await;
+    assert!(page.body.contains("王警官"));
+    assert!(page.body.contains("甲派出所"));
+    assert!(page.body.contains("社区民警"));
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_user_get_the_same_answer() {
+    let app = TestApp::new().await;
+    let mut client = app.client();
+    let wrong = client.login("officer.a", "not-the-password").await;
+    let unknown = client.login("nobody.here", "not-the-password").await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+    let wrong_msg = wrong.text_of_id("login-error").unwrap();
+    assert_eq!(wrong_msg, unknown.text_of_id("login-error").unwrap());
+    assert!(wrong_msg.contains("用户名或密码不正确"));
+    // what the user typed is kept
+    assert!(wrong.body.contains("value=\"officer.a\""));
+    assert!(!client.cookies.contains_key("sanse_session"));
+    let actions = app.audit_actions().await;
+    assert_eq!(actions, ["login.failed", "login.failed"]);
+}
+
+#[tokio::test]
+async fn ten_failures_lock_the_account_for_fifteen_minutes() {
+    let app = TestApp::new().await;
+    for i in 0..10 {
+        // spread over addresses so only the account limit applies
+        let mut client = app.client_from(&format!("10.0.0.{i}:1000"));
+        let resp = client.login("chief.a", "wrong-password-x").await;
+        assert_eq!(resp.status, StatusCode::UNAUTHORIZED);
+    }
+    let mut client = app.client_from("10.0.1.1:1000");
+    let locked = client.login("chief.a", PASSWORD).await;
+    assert_eq!(
+        locked.status,
+        StatusCode::UNAUTHORIZED,
+        "locked account must refuse the right password"
+    );
+    let wrong = app
+        .client_from("10.0.1.2:1000")
+        .login("chief.a", "wrong-password-x")
+        .await;
+    assert_eq!(
+        locked.text_of_id("login-error"),
+        wrong.text_of_id("login-error"),
+        "a locked account gets the same message"
+    );
+    // other accounts are unaffected
+    let other = app
+        .client_from("10.0.1.3:1000")
+        .login("officer.a", PASSWORD)
+        .await;
+    assert_eq!(other.status, StatusCode::SEE_OTHER);
+
+    app.state.clock.advance(Duration::minutes(14));
+    let still = app
+        .client_from("10.0.1.4:1000")
+        .login("chief.a", PASSWORD)
+        .await;
+    assert_eq!(still.status, StatusCode::UNAUTHORIZED);
+    app.state.clock.advance(Duration::minutes(2));
+    let after = app
+        .client_from("10.0.1.5:1000")
+        .login("chief.a", PASSWORD)
+        .await;
+    assert_eq!(
+        after.status,
+        StatusCode::SEE_OTHER,
+        "unlocked after 15 minutes"
+    );
+
+    let summaries: Vec<String> = sqlx::query_scalar(
+        "select summary from audit_event where action = 'login.failed' order by audit_event_id",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert!(summaries[9].contains("locked"), "{summaries:?}");
+    assert!(summaries[10].contains("account locked"), "{summaries:?}");
+}
+
+#[tokio::test]
+async fn one_address_gets_25_attempts_in_five_minutes() {
+    let app = TestApp::new().await;
+    let mut attacker = app.client_from("192.0.2.9:4000");
+    for i in 0..25 {
+        // different unknown accounts: only the address limit applies
+        let resp = attacker.login(&format!("guess{i}"), "whatever-123").await;
+        assert_eq!(resp.status, StatusCode::UNAUTHORIZED);
+    }
+    let blocked = attacker.login("officer.a", PASSWORD).await;
+    assert_eq!(
+        blocked.status,
+        StatusCode::UNAUTHORIZED,
+        "26th attempt from the address is refused"
+    );
+    assert!(
+        blocked
+            .text_of_id("login-error")
+            .unwrap()
+            .contains("用户名或密码不正确")
+    );
+    // another address is fine
+    let other = app
+        .client_from("192.0.2.10:4000")
+        .login("officer.a", PASSWORD)
+        .await;
+    assert_eq!(other.status, StatusCode::SEE_OTHER);
+    // and the window passes
+    app.state.clock.advance(Duration::minutes(6));
+    let later = attacker.login("officer.a", PASSWORD).await;
+    assert_eq!(later.status, StatusCode::SEE_OTHER);
+    let throttled: i64 = sqlx::query_scalar(
+        "select count(*) from audit_event where action = 'login.failed' and summary = 'address throttled'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(throttled, 1);
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_and_the_old_cookie_is_refused() {
+    let app = TestApp::new().await;
+    let mut client = app.login("officer.a").await;
+    let old_cookie = client.cookies.get("sanse_session").cloned().unwrap();
+    assert_eq!(client.get("/officer").await.status, StatusCode::OK);
+    let out = client.post("/logout", &[]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(out.location(), "/login");
+    let login = client.get("/login").await;
+    assert!(
+        login.body.contains("您已安全退出"),
+        "flash shown after logout"
+    );
+
+    // replay the old cookie
+    let mut replay = app.client();
+    replay.cookies.insert("sanse_session".into(), old_cookie);
+    let resp = replay.get("/officer").await;
+    assert_eq!(resp.status, StatusCode::SEE_OTHER);
+    assert!(resp.location().starts_with("/login"), "{}", resp.location());
+    let sessions: i64 = sqlx::query_scalar("select count(*) from session")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(sessions, 0);
+    assert_eq!(app.audit_actions().await, ["login", "logout"]);
+}
+
+#[tokio::test]
+async fn login_starts_a_new_session_every_time() {
+    let app = TestApp::new().await;
+    let mut client = app.login("officer.a").await;
+    let first = client.cookies["sanse_session"].clone();
+    client.login("officer.a", PASSWORD).await;
+    let second = client.cookies["sanse_session"].clone();
+    assert_ne!(first, second);
+    let mut replay = app.client();
+    replay.cookies.insert("sanse_session".into(), first);
+    assert_eq!(replay.get("/officer").await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn sessions_expire_after_30_idle_minutes() {
+    let app = TestApp::new().await;
+    let mut client = app.login("officer.a").await;
+    app.state.clock.advance(Duration::minutes(29));
+    assert_eq!(client.get("/officer").await.status, StatusCode::OK);
+    // activity keeps it alive
+    app.state.clock.advance(Duration::minutes(29));
+    assert_eq!(client.get("/officer").await.status, StatusCode::OK);
+    app.state.clock.advance(Duration::minutes(31));
+    let resp = client.get("/officer").await;
+    assert_eq!(resp.status, StatusCode::SEE_OTHER);
+    assert_eq!(resp.location(), "/login?next=/officer");
+    let login = client.get(resp.location()).await;
+    assert!(login.body.contains("登录已过期"), "expired flash shown");
+    assert!(login.body.contains("name=\"next\" value=\"/officer\""));
+}
+
+#[tokio::test]
+async fn sessions_end_after_12_hours_however_active() {
+    let app = TestApp::new().await;
+    let mut client = app.login("officer.a").await;
+    for _ in 0..24 {
+        app.state.clock.advance(Duration::minutes(29));
+        assert_eq!(client.get("/officer").await.status, StatusCode::OK);
+    }
+    // 11 h 36 min so far
+    app.state.clock.advance(Duration::minutes(25));
+    assert_eq!(client.get("/officer").await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_disabled_users_session_ends_at_once() {
+    let app = TestApp::new().await;
+    let mut client = app.login("officer.a").await;
+    sqlx::query("update app_user set disabled_at = now() where username = 'officer.a'")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(client.get("/officer").await.status, StatusCode::SEE_OTHER);
+    let again = app.client().login("officer.a", PASSWORD).await;
+    assert_eq!(again.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn login_returns_to_the_page_asked_for_but_only_on_this_site() {
+    let app = TestApp::new().await;
+    let mut client = app.client();
+    let resp = client.get("/chief").await;
+    assert_eq!(resp.location(), "/login?next=/chief");
+    client.get("/login?next=/chief").await;
+    let resp = client
+        .post(
+            "/login",
+            &[
+                ("username", "chief.a"),
+                ("password", PASSWORD),
+                ("next", "/chief"),
+            ],
+        )
+        .await;
+    assert_eq!(resp.location(), "/chief");
+    let mut client = app.client();
+    client.get("/login").await;
+    let resp = client
+        .post(
+            "/login",
+            &[
+                ("username", "chief.a"),
+                ("password", PASSWORD),
+                ("next", "//evil.example/"),
+            ],
+        )
+        .await;
+    assert_eq!(resp.location(), "/chief");
+}
+
+#[tokio::test]
+async fn bad_login_input_gets_a_clear_message_never_a_500() {
+    let app = TestApp::new().await;
+    let mut client = app.client();
+    // empty fields
+    let resp = client.login("", "").await;
+    assert_eq!(resp.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(resp.text_of_id("username-error").unwrap(), "请输入用户名。");
+    assert_eq!(resp.text_of_id("password-error").unwrap(), "请输入密码。");
+    assert!(resp.body.contains("aria-invalid=\"true\""));
+
+    // a 10 kB password
+    let long = "x".repeat(10 * 1024);
+    let resp = client.login("officer.a", &long).await;
+    assert_eq!(resp.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        resp.text_of_id("password-error")
+            .unwrap()
+            .contains("密码过长")
+    );
+    assert!(resp.body.contains("value=\"officer.a\""), "user name kept");
+
+    // SQL and HTML in the user name: refused like any unknown user, escaped
+    for name in [
+        "' or 1=1 --",
+        "admin'; drop table app_user; --",
+        "<script>alert(1)</script>",
+        "\"><img src=x onerror=alert(1)>",
+    ] {
+        let resp = client.login(name, "some-password").await;
+        assert!(resp.status.is_client_error(), "{name}: {}", resp.status);
+        assert!(!resp.body.contains("<script>alert"), "{name} reflected raw");
+        assert!(!resp.body.contains("<img src=x"), "{name} reflected raw");
+        assert!(!resp.body.to_lowercase().contains("syntax error"));
+    }
+    // a long user name gets its own message
+    let resp = client.login(&"a".repeat(41), "some-password").await;
+    assert_eq!(resp.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        resp.text_of_id("username-error")
+            .unwrap()
+            .contains("用户名过长")
+    );
+    // the users table is intact
+    let users: i64 = sqlx::query_scalar("select count(*) from app_user")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(users, 6);
+}
+
+#[tokio::test]
+async fn roles_cannot_open_each_others_home_pages() {
+    let app = TestApp::new().await;
+    let mut officer = app.login("officer.a").await;
+    assert_eq!(officer.get("/chief").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(officer.get("/admin").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        officer.get("/department").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let mut dept = app.login("dept.x").await;
+    assert_eq!(dept.get("/officer").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(dept.get("/chief").await.status, StatusCode::FORBIDDEN);
+    let mut chief = app.login("chief.a").await;
+    // a chief does everything an officer does
+    assert_eq!(chief.get("/officer").await.status, StatusCode::OK);
+    assert_eq!(chief.get("/admin").await.status, StatusCode::FORBIDDEN);
+    let mut admin = app.login("admin").await;
+    assert_eq!(admin.get("/officer").await.status, StatusCode::FORBIDDEN);
+    let forbidden = admin.get("/chief").await;
+    assert!(forbidden.body.contains("您没有权限"));
+    // anonymous: to the login page
+    let mut anon = app.client();
+    for path in ["/officer", "/chief", "/department", "/admin"] {
+        let resp = anon.get(path).await;
+        assert_eq!(resp.status, StatusCode::SEE_OTHER, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn officer_home_lists_only_their_own_liaison_enterprises() {
+    let app = TestApp::new().await;
+    let f = app.fixture;
+    for (station, liaison, name, code) in [
+        (
+            f.station_a,
+            f.officer_a,
+            "甲站企业一号有限公司",
+            "91330108MA0000001X",
+        ),
+        (
+            f.station_a,
+            f.chief_a,
+            "甲站所长联系企业有限公司",
+            "91330108MA0000002X",
+        ),
+        (
+            f.station_b,
+            f.officer_b,
+            "乙站企业有限公司",
+            "91330108MA0000003X",
+        ),
+    ] {
+        // Check characters are not validated by the schema, only the alphabet.
+        sqlx::query(
+            "insert into enterprise (station_id, name, credit_code, industry_code, address, legal_rep,
+                                     security_manager, security_phone, employee_count, liaison_officer_id)
+             values ($1, $2, replace($3, 'X', '0'), 'manufacturing', '测试路1号', '张三', '李四', '13800000000', 10, $4)",
+        )
+        .bind(station)
+        .bind(name)
+        .bind(code)
+        .bind(liaison)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    }
+    let mut client = app.login("officer.a").await;
+    let page = client.get("/officer").await;
+    assert!(page.body.contains("甲站企业一号有限公司"));
+    assert!(!page.body.contains("甲站所长联系企业有限公司"));
+    assert!(!page.body.contains("乙站企业有限公司"));
+    let mut chief = app.login("chief.a").await;
+    let page = chief.get("/chief").await;
+    assert!(page.body.contains("制造业"));
+    assert!(
+        page.body.contains("<dd>2</dd>"),
+        "station A has two enterprises"
+    );
+}

@@ -1,0 +1,561 @@
+//! The test harness: a PostgreSQL server (`DATABASE_URL`, or one private
+//! embedded cluster per test process), a fresh database per test, fixtures,
+//! and a cookie-keeping client that drives the real router.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Arc, LazyLock, OnceLock};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use sanse::config::Config;
+use sanse::db::embedded::EmbeddedPostgres;
+use sanse::{AppState, db};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Connection, PgConnection, PgPool};
+use tower::ServiceExt;
+
+/// Every fixture account has this password.
+pub const PASSWORD: &str = "correct-horse-42";
+
+/// Where test databases live.
+struct Server {
+    /// Options for a maintenance connection (to create databases).
+    admin: PgConnectOptions,
+    template: String,
+    /// With the embedded cluster: its socket, for the TCP proxy.
+    socket: Option<std::path::PathBuf>,
+    tcp: Option<(String, u16)>,
+    _embedded: Option<EmbeddedPostgres>,
+}
+
+static SERVER: OnceLock<Server> = OnceLock::new();
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn server() -> &'static Server {
+    SERVER.get_or_init(|| {
+        // Start it on a runtime of its own: every test has its own runtime,
+        // and the server must outlive each of them.
+        std::thread::spawn(|| {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap()
+                .block_on(start_server())
+        })
+        .join()
+        .expect("starting the test database server")
+    })
+}
+
+async fn start_server() -> Server {
+    let template = format!("sanse_template_{}", std::process::id());
+    let (admin, socket, tcp, embedded) = match std::env::var("DATABASE_URL") {
+        Ok(url) if !url.is_empty() => {
+            let admin: PgConnectOptions = url.parse().expect("DATABASE_URL");
+            let tcp = Some((admin.get_host().to_owned(), admin.get_port()));
+            (admin, None, tcp, None)
+        }
+        _ => {
+            let pg = EmbeddedPostgres::start_temporary("postgres")
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            let socket = pg.socket_dir().join(format!(".s.PGSQL.{}", pg.port()));
+            (pg.connect_options("postgres"), Some(socket), None, Some(pg))
+        }
+    };
+    let mut conn = PgConnection::connect_with(&admin).await.expect("connect");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "drop database if exists {template}"
+    )))
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("create database {template}")))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let pool = PgPool::connect_with(admin.clone().database(&template))
+        .await
+        .unwrap();
+    db::migrate(&pool).await.expect("migrations apply");
+    pool.close().await;
+    Server {
+        admin,
+        template,
+        socket,
+        tcp,
+        _embedded: embedded,
+    }
+}
+
+/// A fresh database cloned from the migrated template.
+pub async fn fresh_database() -> (PgConnectOptions, String) {
+    let server = server();
+    let name = format!(
+        "sanse_t_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    );
+    let mut conn = PgConnection::connect_with(&server.admin).await.unwrap();
+    // Concurrent clones of one template can collide; retry briefly.
+    let mut tries = 0;
+    loop {
+        let made = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "create database {name} template {}",
+            server.template
+        )))
+        .execute(&mut conn)
+        .await;
+        match made {
+            Ok(_) => break,
+            Err(err) if tries < 50 => {
+                tries += 1;
+                let _ = err;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(err) => panic!("creating {name}: {err}"),
+        }
+    }
+    (server.admin.clone().database(&name), name)
+}
+
+static PASSWORD_HASH: LazyLock<String> =
+    LazyLock::new(|| sanse::auth::password::hash_blocking(PASSWORD).unwrap());
+
+/// Ids of the fixture records.
+#[derive(Debug, Clone, Copy)]
+#[allow(dead_code)] // ids for the tests of later areas
+pub struct Fixture {
+    pub station_a: i64,
+    pub station_b: i64,
+    pub department_x: i64,
+    pub department_y: i64,
+    pub officer_a: i64,
+    pub chief_a: i64,
+    pub officer_b: i64,
+    pub dept_x_user: i64,
+    pub dept_y_user: i64,
+    pub admin: i64,
+}
+
+impl Fixture {
+    /// For databases filled some other way (the demo data).
+    pub fn empty() -> Fixture {
+        Fixture {
+            station_a: 0,
+            station_b: 0,
+            department_x: 0,
+            department_y: 0,
+            officer_a: 0,
+            chief_a: 0,
+            officer_b: 0,
+            dept_x_user: 0,
+            dept_y_user: 0,
+            admin: 0,
+        }
+    }
+}
+
+/// Two stations, two departments, a user of each kind:
+/// `officer.a`, `chief.a`, `officer.b`, `dept.x`, `dept.y`, `admin`.
+pub async fn seed_fixture(db: &PgPool) -> Fixture {
+    let hash = PASSWORD_HASH.clone();
+    let mut tx = db.begin().await.unwrap();
+    let branch: i64 = sqlx::query_scalar(
+        "insert into branch (name, name_en) values ('测试分局', 'Test Branch') returning branch_id",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    let mut station = async |code: &str, name: &str, name_en: &str| -> i64 {
+        sqlx::query_scalar(
+            "insert into station (branch_id, code, name, name_en) values ($1, $2, $3, $4) returning station_id",
+        )
+        .bind(branch)
+        .bind(code)
+        .bind(name)
+        .bind(name_en)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap()
+    };
+    let station_a = station("station-a", "甲派出所", "Station A").await;
+    let station_b = station("station-b", "乙派出所", "Station B").await;
+    let mut department = async |code: &str, name: &str, name_en: &str| -> i64 {
+        sqlx::query_scalar(
+            "insert into department (code, name, name_en) values ($1, $2, $3) returning department_id",
+        )
+        .bind(code)
+        .bind(name)
+        .bind(name_en)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap()
+    };
+    let department_x = department("dept-x", "消防救援站", "Fire Rescue").await;
+    let department_y = department("dept-y", "市场监管所", "Market Regulation").await;
+    let mut user = async |username: &str,
+                          name: &str,
+                          role: &str,
+                          station: Option<i64>,
+                          dept: Option<i64>|
+           -> i64 {
+        sqlx::query_scalar(
+            "insert into app_user (username, display_name, role, station_id, department_id, password_hash)
+             values ($1, $2, $3::user_role, $4, $5, $6) returning user_id",
+        )
+        .bind(username)
+        .bind(name)
+        .bind(role)
+        .bind(station)
+        .bind(dept)
+        .bind(&hash)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap()
+    };
+    let officer_a = user("officer.a", "王警官", "officer", Some(station_a), None).await;
+    let chief_a = user("chief.a", "李所长", "chief", Some(station_a), None).await;
+    let officer_b = user("officer.b", "赵警官", "officer", Some(station_b), None).await;
+    let dept_x_user = user(
+        "dept.x",
+        "消防员小陈",
+        "department",
+        None,
+        Some(department_x),
+    )
+    .await;
+    let dept_y_user = user(
+        "dept.y",
+        "市场监管小周",
+        "department",
+        None,
+        Some(department_y),
+    )
+    .await;
+    let admin = user("admin", "系统管理员", "admin", None, None).await;
+    tx.commit().await.unwrap();
+    Fixture {
+        station_a,
+        station_b,
+        department_x,
+        department_y,
+        officer_a,
+        chief_a,
+        officer_b,
+        dept_x_user,
+        dept_y_user,
+        admin,
+    }
+}
+
+/// The application under test, on its own database.
+#[allow(dead_code)]
+pub struct TestApp {
+    pub db: PgPool,
+    pub state: AppState,
+    pub router: Router,
+    pub fixture: Fixture,
+    pub db_name: String,
+}
+
+impl TestApp {
+    pub async fn new() -> TestApp {
+        TestApp::with_config(Config::default()).await
+    }
+
+    pub async fn with_config(config: Config) -> TestApp {
+        let (options, db_name) = fresh_database().await;
+        let db = PgPoolOptions::new()
+            .max_connections(5)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(options)
+            .await
+            .unwrap();
+        let fixture = seed_fixture(&db).await;
+        TestApp::from_pool(db, config, fixture, db_name)
+    }
+
+    pub fn from_pool(db: PgPool, config: Config, fixture: Fixture, db_name: String) -> TestApp {
+        let state = AppState::new(db.clone(), config);
+        let router = sanse::router(state.clone()).unwrap();
+        TestApp {
+            db,
+            state,
+            router,
+            fixture,
+            db_name,
+        }
+    }
+
+    pub fn client(&self) -> Client {
+        self.client_from("10.1.2.3:5555")
+    }
+
+    /// A client whose requests come from `addr`.
+    pub fn client_from(&self, addr: &str) -> Client {
+        Client {
+            router: self.router.clone(),
+            cookies: HashMap::new(),
+            csrf: None,
+            addr: addr.parse().unwrap(),
+        }
+    }
+
+    /// A client already logged in as `username`.
+    pub async fn login(&self, username: &str) -> Client {
+        let mut client = self.client();
+        let resp = client.login(username, PASSWORD).await;
+        assert_eq!(
+            resp.status,
+            StatusCode::SEE_OTHER,
+            "login of {username}: {}",
+            resp.body
+        );
+        client
+    }
+
+    pub async fn audit_actions(&self) -> Vec<String> {
+        sqlx::query_scalar("select action from audit_event order by audit_event_id")
+            .fetch_all(&self.db)
+            .await
+            .unwrap()
+    }
+}
+
+/// A response, body read.
+#[derive(Debug)]
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Resp {
+    pub fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    /// The value of the first hidden `csrf` field on the page.
+    pub fn csrf_field(&self) -> Option<String> {
+        let at = self.body.find("name=\"csrf\" value=\"")?;
+        let rest = &self.body[at + "name=\"csrf\" value=\"".len()..];
+        rest.split('"').next().map(str::to_owned)
+    }
+
+    /// The text of the element with `id`, tags stripped.
+    pub fn text_of_id(&self, id: &str) -> Option<String> {
+        let marker = format!("id=\"{id}\"");
+        let at = self.body.find(&marker)?;
+        let open_end = at + self.body[at..].find('>')? + 1;
+        let close = open_end + self.body[open_end..].find("</")?;
+        Some(self.body[open_end..close].trim().to_owned())
+    }
+}
+
+/// Drives the router like a browser: keeps cookies, echoes the form token,
+/// and sends `Sec-Fetch-Site: same-origin` as browsers do for same-site forms.
+#[derive(Clone)]
+pub struct Client {
+    router: Router,
+    pub cookies: HashMap<String, String>,
+    pub csrf: Option<String>,
+    pub addr: SocketAddr,
+}
+
+impl Client {
+    pub async fn send(&mut self, mut req: Request<Body>) -> Resp {
+        if !self.cookies.is_empty() {
+            let cookie = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            req.headers_mut()
+                .insert(header::COOKIE, cookie.parse().unwrap());
+        }
+        req.extensions_mut().insert(ConnectInfo(self.addr));
+        let response = self.router.clone().oneshot(req).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let body = String::from_utf8_lossy(&bytes).into_owned();
+        for set in headers.get_all(header::SET_COOKIE) {
+            let set = set.to_str().unwrap();
+            let (pair, attrs) = set.split_once(';').unwrap_or((set, ""));
+            let (name, value) = pair.split_once('=').unwrap();
+            if attrs.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_owned(), value.to_owned());
+            }
+        }
+        let resp = Resp {
+            status,
+            headers,
+            body,
+        };
+        if let Some(token) = resp.csrf_field() {
+            self.csrf = Some(token);
+        }
+        resp
+    }
+
+    pub async fn get(&mut self, path: &str) -> Resp {
+        let req = Request::builder()
+            .uri(path)
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::empty())
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// GET with extra headers.
+    pub async fn get_with(&mut self, path: &str, headers: &[(&str, &str)]) -> Resp {
+        let mut req = Request::builder().uri(path);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        self.send(req.body(Body::empty()).unwrap()).await
+    }
+
+    /// POST a form with the page's token added.
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        if self.csrf.is_none() {
+            // Like a browser, a form is only posted from a page showing it.
+            self.get("/login").await;
+        }
+        let token = self.csrf.clone().unwrap_or_default();
+        let mut all: Vec<(&str, &str)> = vec![("csrf", token.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(path, &all, &[("sec-fetch-site", "same-origin")])
+            .await
+    }
+
+    /// POST exactly these fields and headers.
+    pub async fn post_raw(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Resp {
+        let body = serde_urlencoded::to_string(fields).unwrap();
+        let mut req = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        self.send(req.body(Body::from(body)).unwrap()).await
+    }
+
+    pub async fn login(&mut self, username: &str, password: &str) -> Resp {
+        self.get("/login").await;
+        self.post("/login", &[("username", username), ("password", password)])
+            .await
+    }
+}
+
+/// A TCP proxy in front of the test database server, to take the database
+/// away and bring it back while the application runs.
+pub struct DbProxy {
+    pub port: u16,
+    enabled: Arc<AtomicBool>,
+    generation: Arc<AtomicU32>,
+}
+
+impl DbProxy {
+    pub async fn start() -> DbProxy {
+        let server = server();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let enabled = Arc::new(AtomicBool::new(true));
+        let generation = Arc::new(AtomicU32::new(0));
+        let socket = server.socket.clone();
+        let tcp = server.tcp.clone();
+        let (on, gen_) = (enabled.clone(), generation.clone());
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut client, _)) = listener.accept().await else {
+                    return;
+                };
+                if !on.load(Ordering::SeqCst) {
+                    drop(client);
+                    continue;
+                }
+                let born = gen_.load(Ordering::SeqCst);
+                let gen_ = gen_.clone();
+                let socket = socket.clone();
+                let tcp = tcp.clone();
+                tokio::spawn(async move {
+                    let copy = async {
+                        if let Some(path) = socket {
+                            let mut up = tokio::net::UnixStream::connect(path).await?;
+                            tokio::io::copy_bidirectional(&mut client, &mut up).await?;
+                        } else if let Some((host, port)) = tcp {
+                            let mut up =
+                                tokio::net::TcpStream::connect((host.as_str(), port)).await?;
+                            tokio::io::copy_bidirectional(&mut client, &mut up).await?;
+                        }
+                        std::io::Result::Ok(())
+                    };
+                    // Cut the connection when the proxy is switched off.
+                    let cut = async {
+                        while gen_.load(Ordering::SeqCst) == born {
+                            tokio::time::sleep(Duration::from_millis(20)).await;
+                        }
+                    };
+                    tokio::select! {
+                        _ = copy => {},
+                        () = cut => {},
+                    }
+                });
+            }
+        });
+        DbProxy {
+            port,
+            enabled,
+            generation,
+        }
+    }
+
+    /// Cut every open connection and refuse new ones.
+    pub async fn take_down(&self) {
+        self.enabled.store(false, Ordering::SeqCst);
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        // the copy tasks notice within 20 ms
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    pub fn bring_back(&self) {
+        self.enabled.store(true, Ordering::SeqCst);
+    }
+
+    /// Connect options for `database` through this proxy.
+    pub fn options(&self, database: &str) -> PgConnectOptions {
+        let server = server();
+        PgConnectOptions::new_without_pgpass()
+            .host("127.0.0.1")
+            .port(self.port)
+            .username(server.admin.get_username())
+            .database(database)
+    }
+}

@@ -1,0 +1,12 @@
+//! Integration tests: the real router against a real PostgreSQL.
+//!
+//! One test binary (so one private cluster per run); each test gets a fresh
+//! database cloned from a migrated template.
+#![allow(clippy::unwrap_used, clippy::expect_used, unreachable_pub)]
+
+mod harness;
+
+mod auth;
+mod demo;
+mod pages;
+mod security;

@@ -1,0 +1,255 @@
+//! CSRF, security headers, error pages, body limits, and the database
+//! going away and coming back.
+
+use std::time::{Duration, Instant};
+
+use axum::http::StatusCode;
+use sanse::config::Config;
+use sqlx::postgres::PgPoolOptions;
+
+use crate::harness::{DbProxy, PASSWORD, TestApp, fresh_database, seed_fixture};
+
+#[tokio::test]
+async fn cross_site_posts_are_refused() {
+    let app = TestApp::new().await;
+    let mut client = app.login("officer.a").await;
+    let token = client.csrf.clone().unwrap();
+    // a browser tells us the form came from another site
+    let resp = client
+        .post_raw(
+            "/logout",
+            &[("csrf", &token)],
+            &[
+                ("sec-fetch-site", "cross-site"),
+                ("origin", "https://evil.example"),
+            ],
+        )
+        .await;
+    assert_eq!(resp.status, StatusCode::FORBIDDEN);
+    assert!(
+        resp.body.contains("表单已过期或来源不可信"),
+        "{}",
+        resp.body
+    );
+    // an old browser without Sec-Fetch-Site, but a foreign Origin
+    let resp = client
+        .post_raw(
+            "/logout",
+            &[("csrf", &token)],
+            &[("origin", "https://evil.example"), ("host", "sanse.local")],
+        )
+        .await;
+    assert_eq!(resp.status, StatusCode::FORBIDDEN);
+    // still signed in
+    assert_eq!(client.get("/officer").await.status, StatusCode::OK);
+    assert_eq!(app.audit_actions().await, ["login"]);
+}
+
+#[tokio::test]
+async fn posts_without_the_form_token_are_refused() {
+    let app = TestApp::new().await;
+    let mut client = app.login("officer.a").await;
+    let same_site = [("sec-fetch-site", "same-origin")];
+    let missing = client.post_raw("/logout", &[], &same_site).await;
+    assert_eq!(missing.status, StatusCode::FORBIDDEN);
+    let wrong = client
+        .post_raw("/logout", &[("csrf", &"0".repeat(64))], &same_site)
+        .await;
+    assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+    // a token of another session does not work either
+    let other = app.login("chief.a").await;
+    let other_token = other.csrf.clone().unwrap();
+    let foreign = client
+        .post_raw("/logout", &[("csrf", &other_token)], &same_site)
+        .await;
+    assert_eq!(foreign.status, StatusCode::FORBIDDEN);
+    assert_eq!(client.get("/officer").await.status, StatusCode::OK);
+    // the right one works
+    let ok = client.post("/logout", &[]).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn the_login_form_needs_its_token_too() {
+    let app = TestApp::new().await;
+    let mut client = app.client();
+    client.get("/login").await;
+    let resp = client
+        .post_raw(
+            "/login",
+            &[("username", "officer.a"), ("password", PASSWORD)],
+            &[("sec-fetch-site", "same-origin")],
+        )
+        .await;
+    assert_eq!(resp.status, StatusCode::FORBIDDEN);
+    assert!(!client.cookies.contains_key("sanse_session"));
+}
+
+fn assert_security_headers(resp: &crate::harness::Resp, what: &str) {
+    let csp = resp.header("content-security-policy");
+    assert!(csp.contains("frame-ancestors 'none'"), "{what}: {csp}");
+    assert!(csp.contains("script-src 'self'"), "{what}: {csp}");
+    assert!(!csp.contains("unsafe-inline"), "{what}: {csp}");
+    assert_eq!(resp.header("x-content-type-options"), "nosniff", "{what}");
+    assert_eq!(resp.header("referrer-policy"), "same-origin", "{what}");
+    assert_eq!(resp.header("x-frame-options"), "DENY", "{what}");
+    assert_eq!(resp.header("x-request-id").len(), 16, "{what}");
+}
+
+#[tokio::test]
+async fn security_headers_on_every_response() {
+    let app = TestApp::new().await;
+    let mut client = app.client();
+    let login = client.get("/login").await;
+    assert_security_headers(&login, "login");
+    assert_eq!(login.header("cache-control"), "no-store");
+    let missing = client.get("/no/such/page").await;
+    assert_security_headers(&missing, "404");
+    let css = client.get("/static/app.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert_security_headers(&css, "static");
+    assert!(
+        css.header("cache-control").contains("max-age"),
+        "static files are cached"
+    );
+    let mut officer = app.login("officer.a").await;
+    let home = officer.get("/officer").await;
+    assert_security_headers(&home, "home");
+    assert_eq!(
+        home.header("cache-control"),
+        "no-store",
+        "signed-in pages are not cached"
+    );
+    assert_security_headers(&officer.get("/healthz").await, "healthz");
+}
+
+#[tokio::test]
+async fn not_found_page_in_the_users_language_with_a_request_id() {
+    let app = TestApp::new().await;
+    let mut client = app.client();
+    let zh = client.get("/no/such/page").await;
+    assert_eq!(zh.status, StatusCode::NOT_FOUND);
+    assert!(zh.header("content-type").starts_with("text/html"));
+    assert!(zh.body.contains("找不到您要访问的页面"));
+    assert!(
+        zh.body.contains(zh.header("x-request-id")),
+        "request id on the page"
+    );
+    let en = client
+        .get_with("/no/such/page", &[("accept-language", "en-GB,en;q=0.9")])
+        .await;
+    assert!(en.body.contains("The page you asked for does not exist."));
+    assert!(en.body.contains("<html lang=\"en\">"));
+    // a wrong method is not a 500 either
+    let resp = client.post("/healthz", &[]).await;
+    assert!(resp.status.is_client_error(), "{}", resp.status);
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_refused_with_413() {
+    let app = TestApp::new().await;
+    let mut client = app.client();
+    client.get("/login").await;
+    let big = "y".repeat(300 * 1024);
+    let resp = client
+        .post("/login", &[("username", "officer.a"), ("password", &big)])
+        .await;
+    assert_eq!(resp.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(resp.body.contains("提交的内容过大"));
+}
+
+#[tokio::test]
+async fn language_switch_changes_every_page_and_is_remembered() {
+    let app = TestApp::new().await;
+    // before login, from the browser's language
+    let mut client = app.client();
+    let login = client
+        .get_with("/login", &[("accept-language", "en-US,en;q=0.9")])
+        .await;
+    assert!(login.body.contains(">Log in</h1>"), "{}", login.body);
+    // signed in: switch to English
+    let mut client = app.login("officer.a").await;
+    assert!(client.get("/officer").await.body.contains("我的工作台"));
+    let resp = client
+        .post("/lang", &[("lang", "en"), ("next", "/officer")])
+        .await;
+    assert_eq!(resp.status, StatusCode::SEE_OTHER);
+    assert_eq!(resp.location(), "/officer");
+    let page = client.get("/officer").await;
+    assert!(page.body.contains("My work"), "{}", page.body);
+    assert!(page.body.contains("The interface is now in English."));
+    assert!(page.body.contains("<html lang=\"en\">"));
+    let lang: String =
+        sqlx::query_scalar("select lang::text from app_user where username = 'officer.a'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(lang, "en");
+    // a new browser: the preference comes back at login
+    let mut fresh = app.login("officer.a").await;
+    assert!(fresh.get("/officer").await.body.contains("My work"));
+    // a language we do not have is a bad request, not a 500
+    let bad = client.post("/lang", &[("lang", "fr")]).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(app.audit_actions().await.contains(&"user.lang".to_owned()));
+}
+
+#[tokio::test]
+async fn health_and_readiness() {
+    let app = TestApp::new().await;
+    let mut client = app.client();
+    let h = client.get("/healthz").await;
+    assert_eq!((h.status, h.body.as_str()), (StatusCode::OK, "ok"));
+    let r = client.get("/readyz").await;
+    assert_eq!((r.status, r.body.as_str()), (StatusCode::OK, "ready"));
+}
+
+#[tokio::test]
+async fn database_down_means_503_and_the_server_recovers_by_itself() {
+    let (options, db_name) = fresh_database().await;
+    let direct = PgPoolOptions::new().connect_with(options).await.unwrap();
+    let fixture = seed_fixture(&direct).await;
+    let proxy = DbProxy::start().await;
+    let pool = PgPoolOptions::new()
+        .max_connections(4)
+        .acquire_timeout(Duration::from_millis(800))
+        .connect_with(proxy.options(&db_name))
+        .await
+        .unwrap();
+    let app = TestApp::from_pool(pool, Config::default(), fixture, db_name);
+    let mut client = app.login("officer.a").await;
+    assert_eq!(client.get("/officer").await.status, StatusCode::OK);
+
+    proxy.take_down().await;
+    let ready = client.get("/readyz").await;
+    assert_eq!(ready.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(ready.header("retry-after"), "5");
+    let page = client.get("/officer").await;
+    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(
+        page.body.contains("系统暂时无法访问数据库"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.to_lowercase().contains("sqlx"));
+    assert!(!page.body.contains("Connection refused") && !page.body.contains("PoolTimedOut"));
+    let login = app.client().login("chief.a", PASSWORD).await;
+    assert_eq!(login.status, StatusCode::SERVICE_UNAVAILABLE);
+
+    proxy.bring_back();
+    let started = Instant::now();
+    loop {
+        let ready = client.get("/readyz").await;
+        if ready.status == StatusCode::OK {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "no recovery: {}",
+            ready.status
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // the session survived the outage
+    assert_eq!(client.get("/officer").await.status, StatusCode::OK);
+}
