@@ -17,6 +17,30 @@ pub struct Event<'a> {
     pub request_id: Option<&'a str>,
 }
 
+impl<'a> Event<'a> {
+    /// An event done by a signed-in user in a request; the request gives the
+    /// address and request id.
+    pub fn by(
+        user: &'a crate::auth::SessionUser,
+        req: &'a crate::web::RequestCtx,
+        action: &'a str,
+        entity: &'a str,
+        entity_id: Option<i64>,
+    ) -> Event<'a> {
+        Event {
+            actor_user_id: Some(user.user_id),
+            actor_label: &user.username,
+            station_id: user.station_id,
+            action,
+            entity,
+            entity_id,
+            summary: "",
+            addr: req.audit_addr(),
+            request_id: Some(&req.request_id),
+        }
+    }
+}
+
 fn clip(s: &str, max_chars: usize) -> String {
     s.chars()
         .filter(|c| !c.is_control())

@@ -153,6 +153,15 @@ async fn open_database(
     Ok((pool, embedded))
 }
 
+/// Close the pool, then stop the embedded cluster if we run one.
+async fn close(pool: PgPool, embedded: &mut Option<EmbeddedPostgres>) -> anyhow::Result<()> {
+    pool.close().await;
+    if let Some(pg) = embedded.as_mut() {
+        pg.stop().await?;
+    }
+    Ok(())
+}
+
 async fn shutdown_signal() {
     let ctrl_c = async {
         if let Err(err) = tokio::signal::ctrl_c().await {
@@ -181,11 +190,8 @@ async fn shutdown_signal() {
 async fn serve(cli: &Cli, args: &ServeArgs, with_demo: bool) -> anyhow::Result<()> {
     let (pool, mut embedded) = open_database(&cli.db, args.db_connections).await?;
     let result = async {
-        if with_demo {
-            if demo::seed_if_empty(&pool).await? {
-                tracing::info!("demo data seeded");
-            }
-            print_demo_accounts(args.bind);
+        if with_demo && demo::seed_if_empty(&pool).await? {
+            tracing::info!("demo data seeded");
         }
         let config = Config {
             secure_cookies: args.secure_cookies,
@@ -199,7 +205,12 @@ async fn serve(cli: &Cli, args: &ServeArgs, with_demo: bool) -> anyhow::Result<(
         let listener = tokio::net::TcpListener::bind(args.bind)
             .await
             .with_context(|| format!("cannot listen on {}", args.bind))?;
-        tracing::info!(address = %args.bind, "Sanse is serving on http://{}", args.bind);
+        let local = listener.local_addr()?;
+        tracing::info!(address = %local, "serving");
+        if with_demo {
+            print_demo_accounts(local);
+        }
+        println!("Sanse is serving on http://{local}/  (Ctrl-C to stop)");
         axum::serve(
             listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
@@ -209,10 +220,7 @@ async fn serve(cli: &Cli, args: &ServeArgs, with_demo: bool) -> anyhow::Result<(
         anyhow::Ok(())
     }
     .await;
-    pool.close().await;
-    if let Some(pg) = embedded.as_mut() {
-        pg.stop().await?;
-    }
+    close(pool, &mut embedded).await?;
     result
 }
 
@@ -270,10 +278,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate => {
             let (pool, mut embedded) = open_database(&cli.db, 2).await?;
             println!("migrations applied");
-            pool.close().await;
-            if let Some(pg) = embedded.as_mut() {
-                pg.stop().await?;
-            }
+            close(pool, &mut embedded).await?;
             Ok(())
         }
         Command::User {
@@ -308,10 +313,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 anyhow::Ok(())
             }
             .await;
-            pool.close().await;
-            if let Some(pg) = embedded.as_mut() {
-                pg.stop().await?;
-            }
+            close(pool, &mut embedded).await?;
             result
         }
     }

@@ -285,21 +285,8 @@ async fn logout(
 ) -> AppResult<Response> {
     let mut tx = state.db.begin().await?;
     session::delete(&mut tx, user.session_id).await?;
-    audit::record(
-        &mut tx,
-        Event {
-            actor_user_id: Some(user.user_id),
-            actor_label: &user.username,
-            station_id: user.station_id,
-            action: "logout",
-            entity: "user",
-            entity_id: Some(user.user_id),
-            addr: req.audit_addr(),
-            request_id: Some(&req.request_id),
-            ..Event::default()
-        },
-    )
-    .await?;
+    let event = Event::by(&user, &req, "logout", "user", Some(user.user_id));
+    audit::record(&mut tx, event).await?;
     tx.commit().await?;
     let mut response = Redirect::to("/login").into_response();
     let h = response.headers_mut();
@@ -345,21 +332,12 @@ async fn switch_lang(
         )
         .execute(&mut *tx)
         .await?;
-        audit::record(
-            &mut tx,
-            Event {
-                actor_user_id: Some(user.user_id),
-                actor_label: &user.username,
-                station_id: user.station_id,
-                action: "user.lang",
-                entity: "user",
-                entity_id: Some(user.user_id),
-                summary: &format!("{} -> {}", user.lang, lang),
-                addr: req.audit_addr(),
-                request_id: Some(&req.request_id),
-            },
-        )
-        .await?;
+        let summary = format!("{} -> {}", user.lang, lang);
+        let event = Event {
+            summary: &summary,
+            ..Event::by(user, &req, "user.lang", "user", Some(user.user_id))
+        };
+        audit::record(&mut tx, event).await?;
         tx.commit().await?;
     }
     let target = safe_next(form.next.as_deref()).unwrap_or_else(|| "/".to_owned());

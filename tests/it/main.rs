@@ -7,6 +7,7 @@
 mod harness;
 
 mod auth;
+mod cli;
 mod demo;
 mod pages;
 mod security;
