@@ -31,7 +31,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::clock::Clock;
 use crate::config::Config;
@@ -91,7 +91,10 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
                             .unwrap_or("-");
                         // The path only: query strings may carry search terms.
                         tracing::info_span!("request", method = %req.method(), path = req.uri().path(), id)
-                    }),
+                    })
+                    // One line per request, with status and latency; never headers or bodies.
+                    .on_request(())
+                    .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
                 )
                 .layer(PropagateRequestIdLayer::new(request_id))
                 .layer(axum::middleware::from_fn(mw::security_headers))

@@ -43,6 +43,8 @@ const BINDIR_ENV: &str = "SANSE_PG_BINDIR";
 /// started the server, so that a server left behind by a killed process can
 /// be told apart from one another live process is using.
 const OWNER_FILE: &str = "sanse-owner.pid";
+/// Parent of the clusters of data folders the `postgres` user cannot reach.
+const FALLBACK_ROOT: &str = "/var/lib/sanse/embedded";
 /// Binaries a directory must hold to be usable.
 const SERVER_BINARIES: [&str; 3] = ["initdb", "pg_ctl", "postgres"];
 
@@ -182,7 +184,35 @@ impl EmbeddedPostgres {
         validate_database_name(database)?;
         let bin_dir = locate_binaries().await?;
         let run_as = server_user().await?;
-        let data_dir = prepare_data_dir(data_dir, run_as).await?;
+        let data_dir = match prepare_data_dir(data_dir, run_as).await {
+            Ok(dir) => dir,
+            // As root in a folder the `postgres` user cannot enter (a clone
+            // in a `mktemp -d` folder, say): keep the cluster in a folder of
+            // its own under /var/lib/sanse, named after the requested one so
+            // that every start finds the same cluster.
+            Err(EmbeddedError::DataDirNotAccessible { data_dir, blocked }) if run_as.is_some() => {
+                let fallback = fallback_data_dir(&data_dir);
+                tracing::warn!(
+                    requested = %data_dir.display(),
+                    blocked = %blocked.display(),
+                    using = %fallback.display(),
+                    "the postgres user cannot reach the data directory; using a folder under /var/lib/sanse"
+                );
+                if let Some(parent) = fallback.parent() {
+                    std::fs::create_dir_all(parent)
+                        .map_err(io_error(format!("could not create {}", parent.display())))?;
+                }
+                let _ = std::fs::write(
+                    data_dir.join("CLUSTER-LOCATION.txt"),
+                    format!(
+                        "The postgres user cannot reach this folder, so the embedded cluster lives in\n{}\n",
+                        fallback.display()
+                    ),
+                );
+                prepare_data_dir(&fallback, run_as).await?
+            }
+            Err(err) => return Err(err),
+        };
         let mut pg = Self::new(data_dir, bin_dir, run_as, false);
         pg.boot(database, &[]).await?;
         Ok(pg)
@@ -865,6 +895,12 @@ async fn prepare_data_dir(
         }
     }
     Ok(data_dir)
+}
+
+/// Where the cluster of an unreachable `requested` folder lives instead.
+fn fallback_data_dir(requested: &Path) -> PathBuf {
+    let digest = crate::random::sha256(requested.as_os_str().as_bytes());
+    Path::new(FALLBACK_ROOT).join(crate::random::hex(&digest[..8]))
 }
 
 /// `test <flags> <path>` run as `user` (flags between -a are applied to the path).

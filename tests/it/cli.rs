@@ -232,3 +232,32 @@ fn user_add_reads_the_password_from_stdin() {
     );
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[test]
+fn demo_runs_from_a_private_folder_too() {
+    // `mktemp -d` folders are 0700: as root, the postgres user cannot enter
+    // them, so the cluster must go elsewhere and still just work.
+    let root = temp_dir("private");
+    std::fs::set_permissions(&root, std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
+    let data = root.join("pg");
+    let (mut child, addr, _) = start_demo(&data);
+    let login = http_get(&addr, "/login");
+    assert!(login.starts_with("HTTP/1.1 200"), "{login}");
+    assert!(terminate_and_wait(&mut child).success());
+    let is_root = Command::new("id").arg("-u").output().unwrap().stdout == b"0\n";
+    let note = data.join("CLUSTER-LOCATION.txt");
+    if is_root {
+        let note = std::fs::read_to_string(&note).expect("a note says where the cluster is");
+        let elsewhere = Path::new(note.lines().nth(1).unwrap());
+        assert!(elsewhere.join("PG_VERSION").exists(), "{note}");
+        assert!(
+            !elsewhere.join("postmaster.pid").exists(),
+            "stopped cleanly"
+        );
+        std::fs::remove_dir_all(elsewhere).unwrap();
+    } else {
+        assert!(!note.exists());
+        assert!(data.join("PG_VERSION").exists());
+    }
+    let _ = std::fs::remove_dir_all(&root);
+}

@@ -253,3 +253,39 @@ async fn database_down_means_503_and_the_server_recovers_by_itself() {
     // the session survived the outage
     assert_eq!(client.get("/officer").await.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_panic_becomes_a_500_page_without_internal_text() {
+    use axum::Router;
+    use axum::routing::get;
+    use sanse::web::middleware::{error_pages, panic_response};
+    use tower::ServiceExt;
+    use tower_http::catch_panic::CatchPanicLayer;
+
+    let app: Router = Router::new()
+        .route(
+            "/boom",
+            get(|| async {
+                if true {
+                    panic!("secret detail: password=hunter2");
+                }
+                "unreachable"
+            }),
+        )
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(axum::middleware::from_fn(error_pages));
+    let req = axum::http::Request::builder()
+        .uri("/boom")
+        .header("accept-language", "en")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let resp = app.oneshot(req).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let body = http_body_util::BodyExt::collect(resp.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    let body = String::from_utf8_lossy(&body);
+    assert!(body.contains("An internal error occurred"), "{body}");
+    assert!(!body.contains("secret detail") && !body.contains("hunter2"));
+}
