@@ -27,7 +27,7 @@ impl ErrorKind {
             ErrorKind::Forbidden | ErrorKind::Csrf => StatusCode::FORBIDDEN,
             ErrorKind::NotFound => StatusCode::NOT_FOUND,
             ErrorKind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            ErrorKind::Timeout => StatusCode::REQUEST_TIMEOUT,
+            ErrorKind::Timeout => StatusCode::GATEWAY_TIMEOUT,
             ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -41,7 +41,7 @@ impl ErrorKind {
             StatusCode::FORBIDDEN => ErrorKind::Forbidden,
             StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => ErrorKind::NotFound,
             StatusCode::PAYLOAD_TOO_LARGE => ErrorKind::TooLarge,
-            StatusCode::REQUEST_TIMEOUT => ErrorKind::Timeout,
+            StatusCode::REQUEST_TIMEOUT | StatusCode::GATEWAY_TIMEOUT => ErrorKind::Timeout,
             StatusCode::SERVICE_UNAVAILABLE => ErrorKind::Unavailable,
             s if s.is_server_error() => ErrorKind::Internal,
             _ => return None,

@@ -101,7 +101,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
                 .layer(axum::middleware::from_fn(mw::error_pages))
                 .layer(CatchPanicLayer::custom(mw::panic_response))
                 .layer(TimeoutLayer::with_status_code(
-                    StatusCode::SERVICE_UNAVAILABLE,
+                    StatusCode::GATEWAY_TIMEOUT,
                     state.config.request_timeout,
                 ))
                 .layer(RequestBodyLimitLayer::new(state.config.body_limit))

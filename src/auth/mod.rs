@@ -161,11 +161,16 @@ impl FromRequestParts<AppState> for CurrentUser {
         match &ctx.user {
             Some(user) => Ok(CurrentUser(user.clone())),
             None => Err(AuthRejection::Login {
-                next: parts
-                    .uri
-                    .path_and_query()
-                    .map(|p| p.as_str().to_owned())
-                    .unwrap_or_default(),
+                // Only a page can be returned to; a form post cannot be replayed.
+                next: if parts.method == axum::http::Method::GET {
+                    parts
+                        .uri
+                        .path_and_query()
+                        .map(|p| p.as_str().to_owned())
+                        .unwrap_or_default()
+                } else {
+                    String::new()
+                },
                 expired: ctx.session_ended,
             }),
         }

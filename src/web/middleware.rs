@@ -98,6 +98,14 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
         // the pre-login token; it stays valid for the login itself.
         let valid = matches(&csrf) || (is_login && pre_token.as_deref().is_some_and(matches));
         if !valid {
+            if session_ended {
+                // The form was fine; the session behind it has expired.
+                return crate::auth::AuthRejection::Login {
+                    next: String::new(),
+                    expired: true,
+                }
+                .into_response();
+            }
             tracing::info!("form token missing or wrong");
             return error_response(ErrorKind::Csrf);
         }

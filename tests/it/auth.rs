@@ -432,3 +432,18 @@ async fn officer_home_lists_only_their_own_liaison_enterprises() {
         "station A has two enterprises"
     );
 }
+
+#[tokio::test]
+async fn a_form_posted_after_the_session_expired_leads_to_login_not_an_error() {
+    let app = TestApp::new().await;
+    let mut client = app.login("officer.a").await;
+    client.get("/officer").await;
+    app.state.clock.advance(Duration::minutes(45));
+    let resp = client
+        .post("/lang", &[("lang", "en"), ("next", "/officer")])
+        .await;
+    assert_eq!(resp.status, StatusCode::SEE_OTHER);
+    assert_eq!(resp.location(), "/login");
+    let login = client.get("/login").await;
+    assert!(login.body.contains("登录已过期"));
+}
