@@ -67,3 +67,13 @@ pub async fn record(conn: &mut PgConnection, event: Event<'_>) -> sqlx::Result<(
     .await?;
     Ok(())
 }
+
+/// "field: old → new; …" for the fields that changed.
+pub fn changes(fields: &[(&str, String, String)]) -> String {
+    fields
+        .iter()
+        .filter(|(_, old, new)| old != new)
+        .map(|(name, old, new)| format!("{name}: {} → {}", clip(old, 60), clip(new, 60)))
+        .collect::<Vec<_>>()
+        .join("; ")
+}

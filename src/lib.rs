@@ -13,6 +13,8 @@ pub mod demo;
 pub mod error;
 pub mod home;
 pub mod i18n;
+pub mod incidents;
+pub mod level;
 pub mod random;
 pub mod web;
 
@@ -61,6 +63,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
     let pages = Router::new()
         .merge(auth::router())
         .merge(home::router())
+        .merge(incidents::router())
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             mw::session,

@@ -244,8 +244,11 @@ struct ErrorPage {
 pub async fn error_pages(req: Request, next: Next) -> Response {
     let lang = request_lang(req.headers());
     let request_id = request_id(&req);
+    // The language switch posts with the pre-login token; a signed-in user's
+    // token is not known out here, so their error pages go without it.
+    let signed_in = cookie(req.headers(), SESSION_COOKIE).is_some();
     let pre_token = cookie(req.headers(), PRE_CSRF_COOKIE)
-        .filter(|t| is_token(t))
+        .filter(|t| is_token(t) && !signed_in)
         .map(str::to_owned);
     let path = req.uri().path().to_owned();
     let response = next.run(req).await;

@@ -1,7 +1,11 @@
 //! Pieces every page shares: the per-request context, cookies, the page
 //! context handed to templates, and the middleware stack.
 
+pub mod csv;
+pub mod form;
 pub mod middleware;
+pub mod paging;
+pub mod record;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -31,6 +35,8 @@ pub enum Flash {
     LoggedOut,
     SessionExpired,
     LanguageChanged,
+    Saved,
+    Deleted,
 }
 
 impl Flash {
@@ -39,6 +45,8 @@ impl Flash {
             Flash::LoggedOut => "logged-out",
             Flash::SessionExpired => "session-expired",
             Flash::LanguageChanged => "lang",
+            Flash::Saved => "saved",
+            Flash::Deleted => "deleted",
         }
     }
 
@@ -47,6 +55,8 @@ impl Flash {
             "logged-out" => Some(Flash::LoggedOut),
             "session-expired" => Some(Flash::SessionExpired),
             "lang" => Some(Flash::LanguageChanged),
+            "saved" => Some(Flash::Saved),
+            "deleted" => Some(Flash::Deleted),
             _ => None,
         }
     }
@@ -56,6 +66,8 @@ impl Flash {
             Flash::LoggedOut => t.flash_logged_out,
             Flash::SessionExpired => t.flash_session_expired,
             Flash::LanguageChanged => t.flash_language_changed,
+            Flash::Saved => t.saved,
+            Flash::Deleted => t.deleted,
         }
     }
 }
@@ -162,6 +174,28 @@ pub fn client_addr(
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(addr)| addr.ip().to_string())
         .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// A redirect that shows `flash` on the next page.
+pub fn redirect_with_flash(to: &str, flash: Flash) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let mut response = axum::response::Redirect::to(to).into_response();
+    // Only a fixed key travels in this cookie.
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "{FLASH_COOKIE}={}; Path=/; SameSite=Lax; HttpOnly",
+        flash.key()
+    )) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
+}
+
+/// A record id from the path; anything else is a 404, like a missing record.
+pub fn parse_id(raw: &str) -> Result<i64, crate::error::AppError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or(crate::error::AppError::NotFound)
 }
 
 /// Only same-site relative paths may be redirect targets.

@@ -255,6 +255,40 @@ pub async fn seed_fixture(db: &PgPool) -> Fixture {
     }
 }
 
+static ENTERPRISE_SERIAL: AtomicU32 = AtomicU32::new(1);
+
+/// An enterprise of `station_id` with a valid, unique credit code.
+pub async fn insert_enterprise(
+    db: &PgPool,
+    station_id: i64,
+    name: &str,
+    liaison: Option<i64>,
+) -> i64 {
+    let n = ENTERPRISE_SERIAL.fetch_add(1, Ordering::Relaxed);
+    let code = sanse::credit_code::CreditCode::generate("330108", u64::from(n) * 7919);
+    sqlx::query_scalar(
+        "insert into enterprise (station_id, name, credit_code, industry_code, address, legal_rep,
+                                 security_manager, security_phone, employee_count, liaison_officer_id)
+         values ($1, $2, $3, 'manufacturing', '滨江区测试路1号', '张三', '李四', '13800138000', 50, $4)
+         returning enterprise_id",
+    )
+    .bind(station_id)
+    .bind(name)
+    .bind(code.as_str())
+    .bind(liaison)
+    .fetch_one(db)
+    .await
+    .unwrap()
+}
+
+/// Rows of `table` (a fixed name from a test).
+pub async fn count_rows(db: &PgPool, table: &str) -> i64 {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(format!("select count(*) from {table}")))
+        .fetch_one(db)
+        .await
+        .unwrap()
+}
+
 /// The application under test, on its own database.
 #[allow(dead_code)]
 pub struct TestApp {
@@ -318,6 +352,9 @@ impl TestApp {
             "login of {username}: {}",
             resp.body
         );
+        // Like a browser, land on the home page (and pick up its form token).
+        let home = resp.location().to_owned();
+        client.get(&home).await;
         client
     }
 
@@ -357,6 +394,17 @@ impl Resp {
         let at = self.body.find("name=\"csrf\" value=\"")?;
         let rest = &self.body[at + "name=\"csrf\" value=\"".len()..];
         rest.split('"').next().map(str::to_owned)
+    }
+
+    /// The value of the first input named `name` on the page.
+    pub fn input_value(&self, name: &str) -> Option<String> {
+        let marker = format!("name=\"{name}\"");
+        let at = self.body.find(&marker)?;
+        let tag_start = self.body[..at].rfind('<')?;
+        let tag_end = at + self.body[at..].find('>')?;
+        let tag = &self.body[tag_start..tag_end];
+        let v = tag.find("value=\"")?;
+        Some(tag[v + 7..].split('"').next()?.to_owned())
     }
 
     /// The text of the element with `id`, tags stripped.

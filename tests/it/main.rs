@@ -9,5 +9,6 @@ mod harness;
 mod auth;
 mod cli;
 mod demo;
+mod incidents;
 mod pages;
 mod security;

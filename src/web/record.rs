@@ -1,0 +1,113 @@
+//! What every record module shares: the enterprise a record belongs to,
+//! station officers for pickers, timeline and open-item entries, today's date.
+
+use chrono::NaiveDate;
+use sqlx::PgPool;
+
+use crate::clock::Clock;
+use crate::level::Level;
+
+/// Today in China Standard Time, where every station is.
+pub fn today(clock: &Clock) -> NaiveDate {
+    let cst = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
+    clock.now().with_timezone(&cst).date_naive()
+}
+
+/// The few facts about an enterprise that record pages show.
+#[derive(Debug, Clone)]
+pub struct EnterpriseBrief {
+    pub enterprise_id: i64,
+    pub name: String,
+    pub credit_code: String,
+    pub liaison_officer_id: Option<i64>,
+    pub current_level: Option<Level>,
+}
+
+/// The enterprise `enterprise_id` of `station_id`, if it exists there and is
+/// not deleted. Every record route starts here, so a record of another
+/// station's enterprise is a 404.
+pub async fn enterprise_brief(
+    db: &PgPool,
+    station_id: i64,
+    enterprise_id: i64,
+) -> sqlx::Result<Option<EnterpriseBrief>> {
+    sqlx::query_as!(
+        EnterpriseBrief,
+        r#"select enterprise_id, name, credit_code, liaison_officer_id,
+                  current_level as "current_level: Level"
+           from enterprise
+           where enterprise_id = $1 and station_id = $2 and deleted_at is null"#,
+        enterprise_id,
+        station_id
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// An officer or chief of the station, for pickers.
+#[derive(Debug, Clone)]
+pub struct Officer {
+    pub user_id: i64,
+    pub display_name: String,
+}
+
+pub async fn station_officers(db: &PgPool, station_id: i64) -> sqlx::Result<Vec<Officer>> {
+    sqlx::query_as!(
+        Officer,
+        "select user_id, display_name from app_user
+         where station_id = $1 and role in ('officer', 'chief') and disabled_at is null
+         order by role desc, display_name",
+        station_id
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Whether `user_id` is an active officer or chief of the station.
+pub async fn is_station_officer(db: &PgPool, station_id: i64, user_id: i64) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"select exists(select 1 from app_user where user_id = $1 and station_id = $2
+                  and role in ('officer', 'chief') and disabled_at is null) as "found!""#,
+        user_id,
+        station_id
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// One line of an enterprise's timeline.
+#[derive(Debug, Clone)]
+pub struct TimelineEntry {
+    pub date: NaiveDate,
+    /// CSS modifier and icon: visit, hazard, dispute, incident, demand, training.
+    pub kind: &'static str,
+    /// What it is, in the reader's language ("Security inspection").
+    pub label: String,
+    /// One line about it.
+    pub summary: String,
+    pub href: String,
+    /// Shown as a warning tag (e.g. "Overdue").
+    pub alert: Option<String>,
+}
+
+/// Something still open about an enterprise or for an officer.
+#[derive(Debug, Clone)]
+pub struct OpenItem {
+    pub kind: &'static str,
+    pub label: String,
+    pub summary: String,
+    pub enterprise: String,
+    pub due: Option<NaiveDate>,
+    pub overdue: bool,
+    pub href: String,
+}
+
+/// Cut a text for a one-line summary.
+pub fn snippet(text: &str, max_chars: usize) -> String {
+    let text = text.trim();
+    let mut out: String = text.chars().take(max_chars).collect();
+    if text.chars().count() > max_chars {
+        out.push('…');
+    }
+    out.replace('\n', " ")
+}
