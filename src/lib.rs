@@ -9,13 +9,19 @@ pub mod clock;
 pub mod config;
 pub mod credit_code;
 pub mod db;
+pub mod demands;
 pub mod demo;
+pub mod disputes;
+pub mod enterprises;
 pub mod error;
+pub mod hazards;
 pub mod home;
 pub mod i18n;
 pub mod incidents;
 pub mod level;
 pub mod random;
+pub mod trainings;
+pub mod visits;
 pub mod web;
 
 use std::sync::Arc;
@@ -64,6 +70,12 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .merge(auth::router())
         .merge(home::router())
         .merge(incidents::router())
+        .merge(enterprises::router())
+        .merge(visits::router())
+        .merge(hazards::router())
+        .merge(disputes::router())
+        .merge(demands::router())
+        .merge(trainings::router())
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             mw::session,

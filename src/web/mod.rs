@@ -284,6 +284,23 @@ impl PageCtx {
         if user.role == Role::Admin {
             items[0].label = self.t.nav_admin;
         }
+        if matches!(user.role, Role::Officer | Role::Chief) {
+            for (href, label) in [
+                ("/enterprises", self.t.nav_enterprises),
+                ("/visits", self.t.nav_visits),
+                ("/hazards", self.t.nav_hazards),
+                ("/disputes", self.t.nav_disputes),
+                ("/demands", self.t.nav_demands),
+                ("/incidents", self.t.nav_incidents),
+                ("/trainings", self.t.nav_trainings),
+            ] {
+                items.push(NavItem {
+                    href,
+                    label,
+                    current: self.path == href || self.path.starts_with(&format!("{href}/")),
+                });
+            }
+        }
         items
     }
 }

@@ -8,7 +8,13 @@ mod harness;
 
 mod auth;
 mod cli;
+mod demands;
 mod demo;
+mod disputes;
+mod enterprises;
+mod hazards;
 mod incidents;
 mod pages;
 mod security;
+mod trainings;
+mod visits;
