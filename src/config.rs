@@ -13,8 +13,10 @@ pub struct Config {
     /// Take the client address from the first `X-Forwarded-For` entry
     /// (only behind a proxy that sets it).
     pub trust_forwarded_for: bool,
-    /// Largest request body accepted, in bytes.
+    /// Largest form body accepted, in bytes.
     pub body_limit: usize,
+    /// Largest request of any kind (file uploads), in bytes.
+    pub upload_limit: usize,
     /// Requests running longer than this are answered 408/503.
     pub request_timeout: Duration,
     /// Session ends after this long without a request.
@@ -30,6 +32,7 @@ impl Default for Config {
             trusted_origins: Vec::new(),
             trust_forwarded_for: false,
             body_limit: 256 * 1024,
+            upload_limit: 4 * 1024 * 1024,
             request_timeout: Duration::from_secs(30),
             session_idle: Duration::from_secs(30 * 60),
             session_absolute: Duration::from_secs(12 * 60 * 60),

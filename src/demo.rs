@@ -1,6 +1,9 @@
 //! Demo data for `sanse demo`: one branch with two stations, their chiefs
-//! and officers, five partner departments, an administrator and about 150
-//! fictional enterprises.
+//! and officers, five partner departments, an administrator, about 150
+//! fictional enterprises, and a year of field work at them ending today:
+//! visits and inspection checklists, hazards, disputes, incidents, demands
+//! and trainings, with some of it open or overdue now (levels are left to
+//! the quarterly evaluation).
 //!
 //! Everything is generated deterministically (a fixed-seed splitmix64), so
 //! every demo shows the same register. Seeding happens at start-up of the
@@ -10,7 +13,8 @@
 use std::collections::{HashMap, HashSet};
 
 use anyhow::Context as _;
-use sqlx::PgPool;
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
+use sqlx::{PgConnection, PgPool};
 
 use crate::credit_code::CreditCode;
 
@@ -529,7 +533,15 @@ fn company_name(rng: &mut Rng, industry: &str, words: &[&str], employees: i32) -
 /// migration); returns `Ok(true)` when it seeded, `Ok(false)` when the
 /// database already held data. Safe against a concurrent seeder: the work
 /// happens in one transaction under an advisory lock, after a second look.
+/// The history ends today, China time.
 pub async fn seed_if_empty(pool: &PgPool) -> anyhow::Result<bool> {
+    let today = crate::web::record::today(&crate::clock::Clock::default());
+    seed_if_empty_on(pool, today).await
+}
+
+/// [`seed_if_empty`] with a year of field-work history ending at `today`
+/// (China time in production; tests fix it).
+pub async fn seed_if_empty_on(pool: &PgPool, today: NaiveDate) -> anyhow::Result<bool> {
     if !is_empty(pool).await? {
         return Ok(false);
     }
@@ -695,11 +707,13 @@ pub async fn seed_if_empty(pool: &PgPool) -> anyhow::Result<bool> {
         e_name.len()
     );
 
+    let history = seed_history(&mut tx, today).await?;
+
     sqlx::query!(
         "insert into audit_event (actor_label, action, entity, summary)
          values ('system', 'seed', 'demo', $1)",
         format!(
-            "demo data: {} stations, {} departments, {} users, {inserted} enterprises",
+            "demo data: {} stations, {} departments, {} users, {inserted} enterprises; {history}",
             STATIONS.len(),
             DEPARTMENTS.len(),
             ACCOUNTS.len()
@@ -722,6 +736,2639 @@ where
     .fetch_one(executor)
     .await?;
     Ok(!held)
+}
+
+// ---------------------------------------------------------------------------
+// A year of field work: the word lists.
+// ---------------------------------------------------------------------------
+
+const ROUTINE_NOTES: &[&str] = &[
+    "走访了解企业安保情况，督促落实门卫登记制度",
+    "日常走访，了解企业近期生产经营及用工情况，未发现异常",
+    "走访企业负责人，通报近期辖区治安形势，提示做好夜间防盗",
+    "查看企业门卫值守情况，来访登记规范",
+    "了解企业新招员工情况，提醒及时登记外来务工人员信息",
+    "走访企业保安队，检查夜间巡逻记录",
+    "节前走访，提示企业加强节日期间值班值守和防火防盗",
+    "了解企业内部矛盾纠纷情况，未发现苗头性问题",
+    "走访企业财务室，提示防范冒充领导、客户的电信网络诈骗",
+    "与企业安保负责人座谈，交流周边治安状况",
+    "查看企业视频监控运行情况，画面清晰、存储正常",
+    "走访企业宿舍区，提示员工规范电动自行车停放充电",
+    "了解企业经营状况，企业反映周边治安总体平稳",
+    "走访企业，发放防诈骗宣传资料，张贴警民联系卡",
+    "督促企业完善内部治安保卫制度，更新安保人员名册",
+    "走访了解企业停工放假期间值守安排，提示加强巡查",
+    "走访企业新任安保负责人，建立工作联系",
+    "了解企业外包施工队人员情况，督促做好登记管理",
+    "汛期走访，提示企业做好仓库、配电房防汛防盗工作",
+    "走访企业，核对企业基础信息及安保联系人电话",
+];
+
+const INSPECTION_NOTES: &[&str] = &[
+    "开展季度治安安全检查，对照检查表逐项检查",
+    "安全检查：查看重点部位、视频监控及消防器材配置情况",
+    "会同企业安保负责人开展治安保卫安全检查",
+    "开展节前安全检查，重点检查仓库、财务室防范措施",
+    "对企业开展治安安全检查，查阅安保制度及值班记录",
+    "按季度检查计划开展检查，现场查看消防通道及疏散标志",
+    "开展安全检查，抽查门卫来访登记及员工信息登记",
+    "检查企业技防设施运行情况及录像保存时长",
+    "联合消防救援站开展安全检查",
+    "开展治安保卫重点单位安全检查，检查危险物品存放管理",
+    "夜间突击检查企业值班值守及巡逻情况",
+    "对企业开展季度安全检查，听取企业安保工作汇报",
+    "开展安全检查，检查应急预案及演练记录",
+    "会同街道安监人员对企业开展安全检查",
+    "检查企业内部矛盾纠纷排查台账及培训记录",
+    "复工复产安全检查，逐项核查安全防范措施",
+    "开展夏季消防安全检查，检查电气线路及消防设施",
+    "开展冬季防火安全检查，重点查看仓库及宿舍区",
+    "对企业开展例行治安安全检查，现场向企业反馈检查情况",
+    "开展安全检查并现场督促企业落实整改责任",
+];
+
+const LEGAL_NOTES: &[&str] = &[
+    "为企业解答员工违法犯罪行为处置相关法律问题",
+    "为企业提供劳动用工纠纷法律咨询，建议依法签订劳动合同",
+    "解答企业关于防范合同诈骗的法律咨询",
+    "向企业讲解《反电信网络诈骗法》相关规定",
+    "为企业解答内部盗窃、职务侵占案件报案流程",
+    "就企业遭遇恶意索要钱财问题提供法律指引",
+    "解答企业关于保安员聘用资格的法律问题",
+    "为企业解答危险化学品管理相关法律责任",
+    "就企业与供应商货款纠纷提供法律咨询，引导通过诉讼途径解决",
+    "为企业讲解《企业事业单位内部治安保卫条例》",
+    "解答企业员工个人信息保护相关法律问题",
+    "为企业解答网络安全等级保护相关法律问题",
+    "就员工工伤纠纷提供法律咨询，建议通过劳动仲裁解决",
+    "为企业解答外来务工人员居住登记相关规定",
+    "为企业讲解《治安管理处罚法》中单位责任条款",
+    "解答企业关于监控录像调取和使用的法律问题",
+    "为企业解答劳务派遣用工相关法律风险",
+    "就企业商业秘密被泄露问题提供法律咨询",
+    "为企业解答拖欠货款催收中的法律边界问题",
+    "为企业讲解涉企违法犯罪线索举报途径",
+];
+
+const POLICY_NOTES: &[&str] = &[
+    "宣讲公安机关服务保障企业发展的各项便民措施",
+    "介绍警企联络员工作机制及联系方式",
+    "宣讲户籍、居住证办理最新便民政策",
+    "通报辖区企业“三色预警”管理办法及评定标准",
+    "宣讲电动自行车管理及充电安全相关政策",
+    "介绍出入境证件办理便利化政策",
+    "宣讲危险物品管理最新规定",
+    "介绍公安政务服务线上办事渠道",
+    "宣讲反诈预警劝阻工作机制，指导员工安装反诈APP",
+    "通报近期针对企业的新型诈骗手法",
+    "宣讲安全生产月活动有关要求",
+    "宣讲“枫桥经验”矛盾纠纷多元化解机制",
+    "介绍企业技防设施建设补助政策",
+    "宣讲节假日期间安全防范工作要求",
+    "宣讲流动人口服务管理相关政策",
+    "宣讲《保安服务管理条例》相关要求",
+    "宣讲寄递物流行业实名收寄相关规定",
+    "通报辖区近期盗窃案件特点，提示加强技防",
+    "宣讲无犯罪记录证明线上办理流程",
+    "介绍企业内部治安保卫重点单位管理要求",
+];
+
+const DISPUTE_VISIT_NOTES: &[&str] = &[
+    "回访纠纷当事人，了解调解协议履行情况",
+    "上门回访纠纷处理情况，当事人情绪稳定",
+    "回访企业及务工人员，核实欠薪支付情况",
+    "回访双方当事人，协议内容已落实",
+];
+
+const SUGGESTIONS: &[&str] = &[
+    "企业希望派出所定期通报周边治安情况",
+    "企业建议在园区路口增设监控探头",
+    "企业希望协助开展员工防诈骗培训",
+    "企业反映下班高峰周边道路拥堵，希望加强疏导",
+    "企业建议增加夜间巡逻频次",
+    "企业希望简化员工居住证办理手续",
+    "企业建议开展保安员技能培训",
+    "企业希望及时推送针对企业的诈骗预警",
+    "企业建议园区统一建设视频监控平台",
+    "企业希望派出所协助开展消防演练",
+    "企业反映周边流动摊贩较多，影响通行",
+    "企业希望加强对周边出租屋的管理",
+    "企业建议建立警企微信联络群",
+    "企业希望多部门检查合并进行，减少重复检查",
+    "企业建议在厂区门口设置警民联系点",
+];
+
+/// A checklist item that was found wanting: its position, the note next to
+/// the answer, and, when it is a hidden danger, the hazard recorded
+/// (description, rectification note, percent of cases that are major).
+struct Finding {
+    item: i32,
+    note: &'static str,
+    hazard: Option<(&'static str, &'static str, u64)>,
+}
+
+const fn finding(
+    item: i32,
+    note: &'static str,
+    hazard: Option<(&'static str, &'static str, u64)>,
+) -> Finding {
+    Finding { item, note, hazard }
+}
+
+const FINDINGS: &[Finding] = &[
+    finding(1, "未书面明确治安保卫负责人", None),
+    finding(1, "安全保卫责任制未落实到部门", None),
+    finding(
+        2,
+        "财务室未安装防盗报警装置",
+        Some((
+            "财务室未安装防盗报警装置，现金及票据存放存在被盗风险",
+            "已安装防盗报警装置并接入报警中心，经现场测试正常",
+            10,
+        )),
+    ),
+    finding(
+        2,
+        "仓库门锁损坏，未及时更换",
+        Some((
+            "成品仓库门锁损坏未及时更换，夜间无人巡查",
+            "已更换防盗门锁，并将仓库纳入夜间巡查路线",
+            5,
+        )),
+    ),
+    finding(
+        2,
+        "机房无门禁，外来人员可随意进出",
+        Some((
+            "机房未设门禁，外来人员可随意进出",
+            "机房已加装门禁系统，实行进出登记",
+            5,
+        )),
+    ),
+    finding(
+        3,
+        "厂区东门监控探头损坏",
+        Some((
+            "监控探头损坏，厂区东门出入口无监控覆盖",
+            "已更换损坏探头，东门出入口监控恢复正常",
+            10,
+        )),
+    ),
+    finding(
+        3,
+        "录像仅保存7天，不足30天",
+        Some((
+            "视频监控录像仅保存7天，不足30天要求",
+            "已扩容存储硬盘，录像保存时长达到30天以上",
+            0,
+        )),
+    ),
+    finding(
+        3,
+        "周界监控夜间画面不清",
+        Some((
+            "厂区周界监控夜间画面模糊，无法辨认人员",
+            "已更换红外夜视摄像机，夜间画面清晰",
+            0,
+        )),
+    ),
+    finding(
+        4,
+        "门卫值守人员脱岗",
+        Some((
+            "门卫夜间值守人员脱岗，大门处于无人看管状态",
+            "企业已调整门卫排班并落实脱岗考核制度",
+            10,
+        )),
+    ),
+    finding(
+        4,
+        "外来人员、车辆进出未登记",
+        Some((
+            "外来人员、车辆进出未登记",
+            "已启用来访登记系统，外来人员车辆进出逐一登记",
+            0,
+        )),
+    ),
+    finding(
+        5,
+        "消防通道堆放杂物",
+        Some((
+            "消防通道堆放杂物，影响人员疏散",
+            "已清理消防通道杂物，经复查通道畅通",
+            15,
+        )),
+    ),
+    finding(
+        5,
+        "灭火器过期",
+        Some((
+            "车间部分灭火器过期未更换",
+            "已更换全部过期灭火器，并建立月度检查记录",
+            5,
+        )),
+    ),
+    finding(
+        5,
+        "安全出口指示灯损坏",
+        Some((
+            "安全出口指示灯及应急照明损坏",
+            "已维修更换指示灯及应急照明灯具",
+            5,
+        )),
+    ),
+    finding(
+        5,
+        "消火栓被货物遮挡",
+        Some((
+            "室内消火栓被货物遮挡，无法正常使用",
+            "已移除遮挡货物并划定消火栓警示区域",
+            20,
+        )),
+    ),
+    finding(
+        5,
+        "宿舍疏散通道被锁闭",
+        Some(("员工宿舍疏散通道被锁闭", "已拆除锁具，疏散通道保持畅通", 70)),
+    ),
+    finding(
+        6,
+        "危化品未分类存放",
+        Some((
+            "危化品未分类存放，氧化剂与易燃物混存",
+            "已按性质分区分类存放并设置警示标识",
+            60,
+        )),
+    ),
+    finding(
+        6,
+        "危险化学品领用无登记记录",
+        Some((
+            "危险化学品领用无登记记录，去向不清",
+            "已建立危化品领用登记台账，实行双人双锁管理",
+            30,
+        )),
+    ),
+    finding(
+        6,
+        "易燃液体未设专库存放",
+        Some((
+            "易燃液体存放于普通仓库，未设专用库房",
+            "已将易燃液体转移至专用库房存放",
+            50,
+        )),
+    ),
+    finding(7, "部分外来务工人员未登记身份信息", None),
+    finding(7, "员工花名册未及时更新", None),
+    finding(8, "未建立矛盾纠纷排查台账", None),
+    finding(9, "本年度未开展安全防范培训", None),
+    finding(
+        10,
+        "应急预案未组织演练",
+        Some((
+            "突发事件应急预案未组织演练，员工不熟悉疏散路线",
+            "企业已组织全员应急疏散演练",
+            0,
+        )),
+    ),
+    finding(10, "应急预案未及时修订", None),
+];
+
+/// How often each checklist item (by position) is the one that fails.
+const FAIL_WEIGHTS: [u64; 10] = [2, 3, 6, 4, 9, 3, 4, 2, 3, 4];
+
+/// Hazards reported outside a visit: (description, rectification, major %).
+const REPORTED_HAZARDS: &[(&str, &str, u64)] = &[
+    (
+        "接群众反映，企业东侧围墙破损，夜间有人翻越进入厂区",
+        "已修复围墙并加装防攀爬设施",
+        10,
+    ),
+    (
+        "接员工反映，宿舍楼内私拉电线为电动自行车充电",
+        "已拆除私拉电线，在宿舍楼外设置集中充电点",
+        40,
+    ),
+    (
+        "巡逻发现企业门前违规停放危险品运输车辆",
+        "已督促企业将车辆停放至专用停车场",
+        30,
+    ),
+    (
+        "接群众反映，企业仓库夜间照明不足，存在防盗隐患",
+        "已在仓库周边加装照明灯具",
+        0,
+    ),
+    (
+        "巡逻发现企业后门长期未上锁，无人看管",
+        "已加装门锁并纳入门卫巡查",
+        0,
+    ),
+    (
+        "接群众反映，企业废旧物料露天堆放，靠近居民区存在火灾隐患",
+        "已清运废旧物料，堆放点移至厂区内指定区域",
+        30,
+    ),
+    (
+        "接消防救援站通报，企业厨房燃气管道老化",
+        "已更换燃气管道并安装燃气泄漏报警器",
+        60,
+    ),
+    (
+        "巡逻发现企业围墙外监控探头被树枝遮挡",
+        "已修剪树枝，监控画面恢复正常",
+        0,
+    ),
+];
+
+/// Per dispute kind: (summary with {n} people and {amount}, resolution).
+const DISPUTE_TEXTS: &[(&str, &[(&str, &str)])] = &[
+    (
+        "wages",
+        &[
+            (
+                "因工程款未结算，劳务班组拖欠{n}名务工人员工资约{amount}万元，务工人员到公司讨要",
+                "经街道、司法所联合调解，公司承诺分两期支付全部欠薪，首期当场支付",
+            ),
+            (
+                "公司经营困难，拖欠{n}名员工两个月工资约{amount}万元",
+                "经调解，公司筹措资金一次性结清全部欠薪",
+            ),
+            (
+                "员工离职后公司未结清最后一个月工资及加班费约{amount}万元",
+                "经调解，公司当场结清工资及加班费",
+            ),
+            (
+                "劳务分包方负责人失联，{n}名务工人员工资约{amount}万元无人支付",
+                "总包单位先行垫付欠薪，并向分包方追偿",
+            ),
+        ],
+    ),
+    (
+        "labour",
+        &[
+            (
+                "员工在工作中受伤，与公司就工伤待遇产生争议",
+                "经调解，公司一次性支付医疗费及误工补偿，双方签订协议",
+            ),
+            (
+                "公司调整排班及计件单价，{n}名员工不满聚集反映",
+                "经企业负责人与员工代表座谈，公司调整方案并公示",
+            ),
+            (
+                "公司解除劳动合同，员工对经济补偿金额有异议",
+                "经调解，公司按法定标准支付经济补偿",
+            ),
+            (
+                "员工对社会保险缴纳基数提出异议",
+                "公司补缴差额并书面说明缴纳标准",
+            ),
+        ],
+    ),
+    (
+        "contract",
+        &[
+            (
+                "公司与供应商因货物质量问题产生货款争议，涉及金额约{amount}万元",
+                "经调解双方达成协议，供应商退换问题货物，公司按约支付货款",
+            ),
+            (
+                "公司与承租方因厂房租金及押金退还产生争议",
+                "经调解，双方就押金抵扣达成一致",
+            ),
+            (
+                "公司与物流承运方因货物损毁赔偿产生争议，涉及金额约{amount}万元",
+                "经调解，承运方按货值七成赔偿",
+            ),
+        ],
+    ),
+    (
+        "neighbourhood",
+        &[
+            (
+                "企业夜间生产噪声扰民，周边居民多次投诉",
+                "企业调整生产时间并加装隔音设施，居民表示认可",
+            ),
+            (
+                "企业货车占道停放影响居民出行",
+                "企业在厂区内划定停车区域，居民表示满意",
+            ),
+            (
+                "企业排风口油烟影响周边住户",
+                "企业加装油烟净化设备并改变排风方向",
+            ),
+        ],
+    ),
+    (
+        "other",
+        &[
+            (
+                "企业与快递网点因包裹丢失赔偿产生争议",
+                "经调解，快递网点按保价金额赔偿",
+            ),
+            (
+                "顾客与公司因消费退款产生争执",
+                "经调解，公司为顾客办理部分退款",
+            ),
+        ],
+    ),
+];
+
+const FOLLOW_UP_NOTES: &[(&str, &str)] = &[
+    (
+        "phone",
+        "电话回访当事人，协议款项已全部到位，对处理结果满意",
+    ),
+    ("visit", "上门回访，调解协议已履行完毕，双方无异议"),
+    ("survey", "问卷回访当事人，对调解结果表示满意"),
+    ("phone", "电话回访企业负责人，承诺事项已落实"),
+    ("visit", "上门回访务工人员，工资已全部领取，情绪稳定"),
+];
+
+/// (category, minor %, serious %, enterprise victim, industries or empty for any, summary)
+type IncidentText = (
+    &'static str,
+    u64,
+    u64,
+    bool,
+    &'static [&'static str],
+    &'static str,
+);
+
+const INCIDENT_TEXTS: &[IncidentText] = &[
+    (
+        "theft",
+        80,
+        20,
+        true,
+        &["manufacturing", "construction", "logistics"],
+        "仓库夜间被盗电缆一批，价值约{amount}元，已立案侦查",
+    ),
+    (
+        "theft",
+        80,
+        20,
+        true,
+        &["construction"],
+        "工地被盗钢管、扣件一批，价值约{amount}元",
+    ),
+    ("theft", 100, 0, false, &[], "员工宿舍区电动自行车被盗"),
+    (
+        "theft",
+        90,
+        10,
+        true,
+        &["retail", "catering"],
+        "店内商品被盗，价值约{amount}元，嫌疑人已抓获",
+    ),
+    (
+        "theft",
+        70,
+        30,
+        true,
+        &["logistics"],
+        "快递包裹在分拣过程中被内部员工盗窃，价值约{amount}元",
+    ),
+    (
+        "theft",
+        80,
+        20,
+        true,
+        &["technology", "education", "finance", "healthcare", "other"],
+        "办公室笔记本电脑2台被盗，价值约{amount}元",
+    ),
+    (
+        "fraud",
+        50,
+        50,
+        true,
+        &[],
+        "财务人员被冒充公司老板的社交账号诈骗，转账{amount}元",
+    ),
+    (
+        "fraud",
+        60,
+        40,
+        true,
+        &["manufacturing", "retail", "logistics"],
+        "公司遭遇虚假订单合同诈骗，损失货款约{amount}元",
+    ),
+    (
+        "fraud",
+        90,
+        10,
+        false,
+        &[],
+        "员工在工作时间遭遇刷单返利诈骗，被骗{amount}元",
+    ),
+    (
+        "fraud",
+        70,
+        30,
+        true,
+        &[],
+        "公司被冒充税务人员以退税为名诈骗{amount}元",
+    ),
+    (
+        "fraud",
+        90,
+        10,
+        true,
+        &["education", "other", "technology"],
+        "有人冒用公司名义对外招聘并收取培训费，涉嫌诈骗",
+    ),
+    (
+        "public_order",
+        90,
+        10,
+        true,
+        &["catering", "entertainment"],
+        "顾客酒后在店内滋事，损坏部分物品，已依法给予治安处罚",
+    ),
+    (
+        "public_order",
+        90,
+        10,
+        false,
+        &["manufacturing", "construction", "logistics"],
+        "员工在宿舍区因琐事打架斗殴，双方均受轻微伤，已调解处理",
+    ),
+    (
+        "public_order",
+        60,
+        40,
+        false,
+        &["entertainment"],
+        "场所内发生多人斗殴，已依法查处",
+    ),
+    (
+        "public_order",
+        80,
+        20,
+        true,
+        &[],
+        "有人在公司门口聚集滋事，扰乱单位秩序，已依法处置",
+    ),
+    (
+        "public_order",
+        100,
+        0,
+        false,
+        &["catering"],
+        "旅馆未按规定登记住宿旅客身份信息，已依法处罚",
+    ),
+    (
+        "public_order",
+        100,
+        0,
+        false,
+        &[],
+        "员工因薪资问题在公司内吵闹滋事，经劝导离开",
+    ),
+    (
+        "fire_safety",
+        60,
+        40,
+        false,
+        &["manufacturing"],
+        "车间电气线路短路引发火情，及时扑灭，无人员伤亡",
+    ),
+    (
+        "fire_safety",
+        80,
+        20,
+        false,
+        &["catering"],
+        "厨房油锅起火，员工使用灭火器扑灭，无人员伤亡",
+    ),
+    (
+        "fire_safety",
+        50,
+        50,
+        false,
+        &["logistics", "construction"],
+        "员工在装卸作业中被货物砸伤，已送医治疗",
+    ),
+    (
+        "fire_safety",
+        50,
+        50,
+        false,
+        &["logistics", "manufacturing"],
+        "仓库电动叉车充电时起火，过火面积约10平方米",
+    ),
+    (
+        "fire_safety",
+        40,
+        60,
+        false,
+        &["chemicals"],
+        "危化品仓库发生少量泄漏，企业及时处置，无人员伤亡",
+    ),
+    ("other", 100, 0, false, &[], "员工走失报警，后经协助找回"),
+    (
+        "other",
+        100,
+        0,
+        false,
+        &[],
+        "公司门前发生交通事故，协助交警处理",
+    ),
+    (
+        "other",
+        100,
+        0,
+        false,
+        &[],
+        "公司报称公章遗失，已登记并出具报案证明",
+    ),
+];
+
+/// The three criminal cases: (severity, victim, industries, summary).
+const CRIMINAL_CASES: &[(&str, bool, &[&str], &str)] = &[
+    (
+        "serious",
+        true,
+        &[],
+        "员工利用职务便利侵占公司货款约{amount}元，已刑事立案",
+    ),
+    (
+        "serious",
+        false,
+        &[],
+        "厂区内发生故意伤害案件，一人轻伤，嫌疑人已被刑事拘留",
+    ),
+    (
+        "major",
+        false,
+        &["finance"],
+        "公司涉嫌非法吸收公众存款，涉案金额巨大，已立案侦查，相关人员已被采取刑事强制措施",
+    ),
+];
+
+/// (kind, content, response)
+const DEMAND_TEXTS: &[(&str, &str, &str)] = &[
+    (
+        "difficulty",
+        "企业周边道路夜间照明不足，员工下夜班存在安全隐患",
+        "已协调街道办及路灯管理所新增路灯，夜间照明已改善",
+    ),
+    (
+        "difficulty",
+        "外来务工人员较多，希望集中办理居住证",
+        "已协调流动人口服务站上门集中办理居住证",
+    ),
+    (
+        "difficulty",
+        "厂区门口车辆乱停乱放，影响货车进出",
+        "已联合交警中队开展专项整治，设置禁停标志",
+    ),
+    (
+        "difficulty",
+        "仓库周边多次发生小额失窃，希望加强夜间巡逻",
+        "已将企业周边纳入夜间必巡点，增加巡逻频次",
+    ),
+    (
+        "difficulty",
+        "员工电动自行车多次被盗，希望协助加强防范",
+        "已指导企业在停车棚加装监控，并开展防盗宣传",
+    ),
+    (
+        "difficulty",
+        "新招员工需办理无犯罪记录证明，希望简化流程",
+        "已介绍线上申请渠道，并安排集中受理",
+    ),
+    (
+        "difficulty",
+        "企业门前道路施工围挡长期未撤，影响通行",
+        "已协调施工单位压缩围挡范围，并设置临时通道",
+    ),
+    (
+        "difficulty",
+        "有社会闲散人员在企业门口强行揽活，员工反映不安全",
+        "已开展清理整治，并加强该路段巡查",
+    ),
+    (
+        "difficulty",
+        "企业外籍技术人员签证延期办理困难",
+        "已协调出入境管理部门提供预约办理服务",
+    ),
+    (
+        "difficulty",
+        "企业周边出租屋人员复杂，希望加强管理",
+        "已会同社区开展出租屋排查登记",
+    ),
+    (
+        "opinion",
+        "希望加强上下班高峰交通疏导",
+        "已协调交警部门在早晚高峰安排警力疏导",
+    ),
+    (
+        "opinion",
+        "部分检查项目重复，希望多部门联合检查减少打扰",
+        "已向分局反映，推动实行联合检查",
+    ),
+    (
+        "opinion",
+        "对民警上门服务表示满意，希望保持走访频次",
+        "感谢企业认可，将继续落实警企联络员机制",
+    ),
+    (
+        "opinion",
+        "反映派出所办事窗口午间不办理业务，不方便",
+        "已安排窗口午间轮班，提供错时延时服务",
+    ),
+    (
+        "opinion",
+        "希望检查结果及时书面反馈企业",
+        "已调整工作流程，检查后出具书面反馈单",
+    ),
+    (
+        "opinion",
+        "反映夜间园区道路有改装车辆飙车扰民",
+        "已联合交警开展夜间噪声车辆专项整治",
+    ),
+    (
+        "suggestion",
+        "建议在工业园区设立警务服务站",
+        "已纳入警务室建设计划，先行设置每周流动服务点",
+    ),
+    (
+        "suggestion",
+        "建议定期向企业推送防诈骗预警信息",
+        "已将企业财务人员纳入反诈预警群，每周推送预警信息",
+    ),
+    (
+        "suggestion",
+        "建议组织企业保安员业务培训",
+        "已安排组织辖区企业保安员集中培训",
+    ),
+    (
+        "suggestion",
+        "建议在园区主要路口增设监控探头",
+        "已报请分局纳入年度技防建设项目",
+    ),
+    (
+        "suggestion",
+        "建议建立警企微信联络群，方便及时沟通",
+        "已建立辖区警企联络群，联络员及时响应",
+    ),
+    (
+        "suggestion",
+        "建议开展企业消防应急演练指导",
+        "已联合消防救援站到企业指导开展演练",
+    ),
+    (
+        "suggestion",
+        "建议加强对周边网吧、娱乐场所的管理",
+        "已加强对周边场所的日常检查",
+    ),
+    (
+        "suggestion",
+        "建议对企业员工开展法律知识讲座",
+        "已安排法制宣传进企业活动",
+    ),
+    (
+        "suggestion",
+        "建议公布各警企联络员联系电话",
+        "已制作警企联系卡发放至各企业",
+    ),
+];
+
+const EXTENSION_REASONS: &[&str] = &[
+    "涉及交通、城管等多部门协调，需等待联合现场勘查",
+    "需报请分局统筹安排，审批流程尚未完成",
+    "新增设施需街道办立项，施工排期延后",
+    "涉及出租屋集中排查，需与社区共同制定方案",
+];
+
+/// Per training kind: topics.
+const TRAINING_TOPICS: &[(&str, &[&str])] = &[
+    (
+        "legal",
+        &[
+            "《反电信网络诈骗法》宣讲",
+            "《企业事业单位内部治安保卫条例》解读",
+            "劳动用工法律风险防范讲座",
+            "《治安管理处罚法》普法讲座",
+            "防范非法集资宣传教育",
+            "外来务工人员法律知识讲座",
+            "企业反内盗与职务侵占防范",
+            "涉企违法犯罪防范与举报途径",
+        ],
+    ),
+    (
+        "safety",
+        &[
+            "企业消防安全培训",
+            "危险化学品安全管理培训",
+            "企业保安员业务技能培训",
+            "电动自行车充电安全培训",
+            "视频监控系统运维与技防培训",
+            "夏季防火与用电安全培训",
+            "冬季防火防盗安全培训",
+        ],
+    ),
+    (
+        "drill",
+        &[
+            "消防疏散应急演练",
+            "反恐防暴应急处置演练",
+            "危化品泄漏应急演练",
+            "突发治安事件处置演练",
+            "防汛防台应急演练",
+        ],
+    ),
+];
+
+// ---------------------------------------------------------------------------
+// A year of field work: the generator (pure, deterministic).
+// ---------------------------------------------------------------------------
+
+const HISTORY_SEED: u64 = 0x5A45_5345_2026_0002;
+
+/// How many days of history end at today (today included).
+const HISTORY_DAYS: i64 = 365;
+
+/// An enterprise as seeded, with what the history needs of it.
+#[derive(Debug, Clone)]
+struct Firm {
+    id: i64,
+    station_id: i64,
+    liaison: i64,
+    active: bool,
+    industry: String,
+    employees: i32,
+}
+
+/// The officers (by user id, ascending) and the chief of a station.
+#[derive(Debug, Clone, Default)]
+struct Crew {
+    officers: Vec<i64>,
+    chief: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct VisitRow {
+    station_id: i64,
+    enterprise_id: i64,
+    visited_on: NaiveDate,
+    kind: &'static str,
+    notes: String,
+    suggestions: &'static str,
+    liaison_contact: bool,
+    officers: Vec<i64>,
+    created_by: i64,
+    at: DateTime<Utc>,
+    /// (checklist item id, answer, note); only for inspections.
+    checks: Vec<(i64, &'static str, &'static str)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct HazardRow {
+    firm: usize,
+    station_id: i64,
+    enterprise_id: i64,
+    /// Index into the visits.
+    visit: Option<usize>,
+    found_on: NaiveDate,
+    severity: &'static str,
+    description: &'static str,
+    deadline: NaiveDate,
+    rectified_on: Option<NaiveDate>,
+    fix: &'static str,
+    verified_by: Option<i64>,
+    created_by: i64,
+    at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct EventRow {
+    from: Option<&'static str>,
+    to: &'static str,
+    reason: &'static str,
+    at: DateTime<Utc>,
+    by: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct FollowUpRow {
+    assigned_to: i64,
+    due_on: NaiveDate,
+    done_on: Option<NaiveDate>,
+    method: Option<&'static str>,
+    note: &'static str,
+    at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct DisputeRow {
+    station_id: i64,
+    enterprise_id: i64,
+    reported_on: NaiveDate,
+    parties: String,
+    kind: &'static str,
+    people: i32,
+    /// A PostgreSQL array literal of mediation forces, e.g. `{street,judicial}`.
+    forces: String,
+    status: &'static str,
+    summary: String,
+    resolution: &'static str,
+    resolved_on: Option<NaiveDate>,
+    closed_on: Option<NaiveDate>,
+    created_by: i64,
+    events: Vec<EventRow>,
+    follow_ups: Vec<FollowUpRow>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct IncidentRow {
+    station_id: i64,
+    enterprise_id: i64,
+    occurred_on: NaiveDate,
+    category: &'static str,
+    severity: &'static str,
+    victim: bool,
+    summary: String,
+    created_by: i64,
+    at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct ExtensionRow {
+    old_due_on: NaiveDate,
+    new_due_on: NaiveDate,
+    reason: &'static str,
+    at: DateTime<Utc>,
+    by: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct DemandRow {
+    firm: usize,
+    station_id: i64,
+    enterprise_id: i64,
+    received_on: NaiveDate,
+    kind: &'static str,
+    content: &'static str,
+    assignee: i64,
+    due_on: NaiveDate,
+    response: &'static str,
+    responded_on: Option<NaiveDate>,
+    resolved_on: Option<NaiveDate>,
+    created_by: i64,
+    at: DateTime<Utc>,
+    extension: Option<ExtensionRow>,
+}
+
+impl DemandRow {
+    fn status(&self) -> &'static str {
+        match (self.responded_on, self.resolved_on) {
+            (_, Some(_)) => "resolved",
+            (Some(_), None) => "responded",
+            (None, None) => "open",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct TrainingRow {
+    station_id: i64,
+    held_on: NaiveDate,
+    kind: &'static str,
+    topic: &'static str,
+    attendees: i32,
+    created_by: i64,
+    at: DateTime<Utc>,
+    enterprises: Vec<i64>,
+}
+
+/// Everything the year of field work adds, in insertion order per table.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct History {
+    visits: Vec<VisitRow>,
+    hazards: Vec<HazardRow>,
+    disputes: Vec<DisputeRow>,
+    incidents: Vec<IncidentRow>,
+    demands: Vec<DemandRow>,
+    trainings: Vec<TrainingRow>,
+}
+
+/// What the generator decides once per enterprise.
+#[derive(Debug, Clone)]
+struct Profile {
+    /// Last day of activity: today, or the day a closed enterprise stopped.
+    end: NaiveDate,
+    /// Fails several checklist items at most inspections.
+    problem: bool,
+    never_inspected: bool,
+    /// A full quarter (its first day) without an inspection.
+    skipped_quarter: Option<NaiveDate>,
+    /// Checklist positions answered "not applicable".
+    not_applicable: Vec<i32>,
+}
+
+fn days(d: NaiveDate, n: i64) -> NaiveDate {
+    d + Duration::days(n)
+}
+
+fn span(from: NaiveDate, to: NaiveDate) -> i64 {
+    (to - from).num_days()
+}
+
+fn quarter_start(d: NaiveDate) -> NaiveDate {
+    NaiveDate::from_ymd_opt(d.year(), d.month0() / 3 * 3 + 1, 1).unwrap_or(d)
+}
+
+fn next_quarter(q: NaiveDate) -> NaiveDate {
+    let (year, month) = if q.month() >= 10 {
+        (q.year() + 1, 1)
+    } else {
+        (q.year(), q.month() + 3)
+    };
+    NaiveDate::from_ymd_opt(year, month, 1).unwrap_or(q)
+}
+
+/// A moment during office hours (08:30–17:30 China time) on `d`.
+fn office_time(rng: &mut Rng, d: NaiveDate) -> DateTime<Utc> {
+    let seconds = rng.range(8 * 3600 + 1800, 17 * 3600 + 1800);
+    (d.and_time(NaiveTime::MIN) + Duration::seconds(seconds) - Duration::hours(8)).and_utc()
+}
+
+/// Like [`office_time`], but never before `after` (plus a few minutes).
+fn office_time_after(rng: &mut Rng, d: NaiveDate, after: DateTime<Utc>) -> DateTime<Utc> {
+    let t = office_time(rng, d);
+    if t > after {
+        t
+    } else {
+        after + Duration::minutes(rng.range(5, 90))
+    }
+}
+
+/// Appends a status change at office time on `on`, after the previous one;
+/// returns its moment.
+fn step(
+    rng: &mut Rng,
+    events: &mut Vec<EventRow>,
+    on: NaiveDate,
+    from: Option<&'static str>,
+    to: &'static str,
+    reason: &'static str,
+    by: i64,
+) -> DateTime<Utc> {
+    let at = match events.last() {
+        Some(last) => office_time_after(rng, on, last.at),
+        None => office_time(rng, on),
+    };
+    events.push(EventRow {
+        from,
+        to,
+        reason,
+        at,
+        by,
+    });
+    at
+}
+
+/// Whether a text that names a season or holiday fits the day.
+fn in_season(text: &str, on: NaiveDate) -> bool {
+    let month = on.month();
+    let fits = |words: &[&str], months: &[u32]| {
+        !words.iter().any(|w| text.contains(w)) || months.contains(&month)
+    };
+    fits(&["夏季"], &[5, 6, 7, 8, 9])
+        && fits(&["冬季"], &[11, 12, 1, 2])
+        && fits(&["汛期", "防汛"], &[4, 5, 6, 7, 8, 9])
+        && fits(&["复工复产"], &[2, 3])
+        && fits(&["节前", "停工放假"], &[1, 2, 4, 9, 10, 12])
+}
+
+/// A text of the list that fits the day (any when none does).
+fn seasonal(rng: &mut Rng, texts: &[&'static str], on: NaiveDate) -> &'static str {
+    let fitting: Vec<&'static str> = texts.iter().copied().filter(|t| in_season(t, on)).collect();
+    if fitting.is_empty() {
+        rng.pick(texts)
+    } else {
+        rng.pick(&fitting)
+    }
+}
+
+fn amount_text(rng: &mut Rng, text: &str, lo: i64, hi: i64, step: i64) -> String {
+    let amount = rng.range(lo / step, hi / step) * step;
+    text.replace("{amount}", &amount.to_string())
+}
+
+impl Rng {
+    /// Uniform in lo..=hi (lo when hi < lo).
+    fn range(&mut self, lo: i64, hi: i64) -> i64 {
+        if hi <= lo {
+            return lo;
+        }
+        // hi - lo + 1 is positive and small.
+        lo + self.below((hi - lo + 1) as u64) as i64
+    }
+
+    /// An index drawn with the given relative weights (not all zero).
+    fn weighted(&mut self, weights: &[u64]) -> usize {
+        let total: u64 = weights.iter().sum();
+        if total == 0 {
+            return self.index(weights.len());
+        }
+        let mut roll = self.below(total);
+        for (i, w) in weights.iter().enumerate() {
+            if roll < *w {
+                return i;
+            }
+            roll -= w;
+        }
+        weights.len() - 1
+    }
+
+    /// `k` distinct items of `items`, in drawing order.
+    fn sample<T: Copy>(&mut self, items: &[T], k: usize) -> Vec<T> {
+        let mut pool: Vec<T> = items.to_vec();
+        let mut out = Vec::new();
+        while out.len() < k && !pool.is_empty() {
+            out.push(pool.swap_remove(self.index(pool.len())));
+        }
+        out
+    }
+}
+
+struct Generator<'a> {
+    rng: Rng,
+    firms: &'a [Firm],
+    crews: &'a HashMap<i64, Crew>,
+    /// (checklist item id, position) of the checklist answered.
+    items: &'a [(i64, i32)],
+    today: NaiveDate,
+    start: NaiveDate,
+    profiles: Vec<Profile>,
+    active: Vec<usize>,
+    out: History,
+}
+
+/// A year of plausible field work ending at `today`, the same for the same
+/// register and day.
+fn history(
+    firms: &[Firm],
+    crews: &HashMap<i64, Crew>,
+    items: &[(i64, i32)],
+    today: NaiveDate,
+) -> History {
+    let mut g = Generator {
+        rng: Rng(HISTORY_SEED),
+        firms,
+        crews,
+        items,
+        today,
+        start: days(today, 1 - HISTORY_DAYS),
+        profiles: Vec::new(),
+        active: (0..firms.len()).filter(|&i| firms[i].active).collect(),
+        out: History::default(),
+    };
+    g.profiles();
+    let inspections = g.visits();
+    g.hazards(&inspections);
+    g.disputes();
+    g.incidents();
+    g.demands();
+    g.trainings();
+    g.out
+}
+
+/// An inspection as the hazard pass needs it.
+struct Inspection {
+    visit: usize,
+    firm: usize,
+    findings: Vec<&'static Finding>,
+}
+
+impl Generator<'_> {
+    fn crew(&self, firm: usize) -> Crew {
+        self.crews
+            .get(&self.firms[firm].station_id)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Another officer of the firm's station than `not`, if there is one.
+    fn other_officer(&mut self, firm: usize, not: &[i64]) -> Option<i64> {
+        let others: Vec<i64> = self
+            .crew(firm)
+            .officers
+            .into_iter()
+            .filter(|o| !not.contains(o))
+            .collect();
+        (!others.is_empty()).then(|| self.rng.pick(&others))
+    }
+
+    /// The liaison officer mostly, sometimes a colleague.
+    fn recorder(&mut self, firm: usize, liaison_percent: u64) -> i64 {
+        let liaison = self.firms[firm].liaison;
+        if self.rng.percent(liaison_percent) {
+            liaison
+        } else {
+            self.other_officer(firm, &[liaison]).unwrap_or(liaison)
+        }
+    }
+
+    fn random_day(&mut self, from: NaiveDate, to: NaiveDate) -> NaiveDate {
+        let n = span(from, to);
+        days(from, self.rng.range(0, n))
+    }
+
+    /// An active enterprise, preferring the given industries when one fits,
+    /// weighted by `weight`.
+    fn pick_firm(&mut self, industries: &[&str], weight: impl Fn(&Firm) -> u64) -> usize {
+        let mut candidates: Vec<usize> = self
+            .active
+            .iter()
+            .copied()
+            .filter(|&i| {
+                industries.is_empty() || industries.contains(&self.firms[i].industry.as_str())
+            })
+            .collect();
+        if candidates.is_empty() {
+            candidates = self.active.clone();
+        }
+        let weights: Vec<u64> = candidates.iter().map(|&i| weight(&self.firms[i])).collect();
+        candidates[self.rng.weighted(&weights)]
+    }
+
+    fn full_quarters(&self) -> Vec<NaiveDate> {
+        let mut out = Vec::new();
+        let mut q = quarter_start(self.start);
+        while q <= self.today {
+            if q >= self.start && days(next_quarter(q), -1) <= self.today {
+                out.push(q);
+            }
+            q = next_quarter(q);
+        }
+        out
+    }
+
+    fn profiles(&mut self) {
+        let full = self.full_quarters();
+        let problems = (self.active.len() / 25).max(2);
+        let mut problem = HashSet::new();
+        let mut never = HashSet::new();
+        if !self.active.is_empty() {
+            while problem.len() < problems.min(self.active.len()) {
+                problem.insert(self.rng.pick(&self.active));
+            }
+            let nevers = (self.active.len() / 35).max(2);
+            let mut tries = 0;
+            while never.len() < nevers && tries < 1000 {
+                tries += 1;
+                let i = self.rng.pick(&self.active);
+                if !problem.contains(&i) {
+                    never.insert(i);
+                }
+            }
+        }
+        for (i, firm) in self.firms.iter().enumerate() {
+            let end = if firm.active {
+                self.today
+            } else {
+                days(self.start, self.rng.range(60, 240)).min(self.today)
+            };
+            let skipped_quarter = if !full.is_empty() && self.rng.percent(15) {
+                Some(self.rng.pick(&full))
+            } else {
+                None
+            };
+            let mut not_applicable = Vec::new();
+            let dangerous_goods_percent = match firm.industry.as_str() {
+                "chemicals" | "construction" => 100,
+                "manufacturing" | "healthcare" => 60,
+                "logistics" | "catering" => 40,
+                "other" | "property" | "entertainment" => 20,
+                _ => 0,
+            };
+            if !self.rng.percent(dangerous_goods_percent) {
+                not_applicable.push(6);
+            }
+            if firm.employees < 20 && self.rng.percent(30) {
+                not_applicable.push(2);
+            }
+            self.profiles.push(Profile {
+                end,
+                problem: problem.contains(&i),
+                never_inspected: never.contains(&i),
+                skipped_quarter,
+                not_applicable,
+            });
+        }
+    }
+
+    /// Visits of every enterprise; returns the inspections.
+    fn visits(&mut self) -> Vec<Inspection> {
+        let mut quarters = Vec::new();
+        let mut q = quarter_start(self.start);
+        while q <= self.today {
+            quarters.push(q);
+            q = next_quarter(q);
+        }
+        let mut inspections = Vec::new();
+        for firm in 0..self.firms.len() {
+            let profile = self.profiles[firm].clone();
+            // Every one to three months.
+            let mut dates: Vec<(NaiveDate, bool)> = Vec::new();
+            let mut d = days(self.start, self.rng.range(0, 45));
+            while d <= profile.end {
+                dates.push((d, false));
+                d = days(d, self.rng.range(30, 80));
+            }
+            // An inspection per quarter, unless skipped; partial quarters in
+            // proportion to the days they have in the window.
+            if !profile.never_inspected {
+                for &q in &quarters {
+                    let q_end = days(next_quarter(q), -1);
+                    let a = q.max(self.start);
+                    let b = q_end.min(profile.end);
+                    if a > b || profile.skipped_quarter == Some(q) {
+                        continue;
+                    }
+                    let have = span(a, b) + 1;
+                    let whole = span(q, q_end) + 1;
+                    if have < whole && self.rng.range(1, whole) > have {
+                        continue;
+                    }
+                    let candidates: Vec<usize> = (0..dates.len())
+                        .filter(|&i| !dates[i].1 && dates[i].0 >= a && dates[i].0 <= b)
+                        .collect();
+                    // Mostly an extra visit, sometimes a planned one turned
+                    // into the inspection.
+                    if !candidates.is_empty() && self.rng.percent(30) {
+                        let i = self.rng.pick(&candidates);
+                        dates[i].1 = true;
+                    } else {
+                        let d = self.random_day(a, b);
+                        dates.push((d, true));
+                    }
+                }
+            }
+            dates.sort();
+            dates.dedup_by(|later, kept| {
+                if later.0 == kept.0 {
+                    kept.1 |= later.1;
+                    true
+                } else {
+                    false
+                }
+            });
+            for (date, inspection) in dates {
+                let kind = if inspection {
+                    "inspection"
+                } else {
+                    ["routine", "legal", "policy"][self.rng.weighted(&[80, 8, 12])]
+                };
+                let index = self.out.visits.len();
+                let findings = if inspection {
+                    self.findings(&profile)
+                } else {
+                    Vec::new()
+                };
+                let checks = if inspection {
+                    self.checks(&profile, &findings)
+                } else {
+                    Vec::new()
+                };
+                let notes = match kind {
+                    "inspection" => INSPECTION_NOTES,
+                    "legal" => LEGAL_NOTES,
+                    "policy" => POLICY_NOTES,
+                    _ => ROUTINE_NOTES,
+                };
+                let notes = seasonal(&mut self.rng, notes, date);
+                self.push_visit(firm, date, kind, notes.to_owned(), None, checks);
+                if inspection {
+                    inspections.push(Inspection {
+                        visit: index,
+                        firm,
+                        findings,
+                    });
+                }
+            }
+        }
+        inspections
+    }
+
+    /// Adds a visit; `by` fixes the first officer (else mostly the liaison).
+    fn push_visit(
+        &mut self,
+        firm: usize,
+        date: NaiveDate,
+        kind: &'static str,
+        notes: String,
+        by: Option<i64>,
+        checks: Vec<(i64, &'static str, &'static str)>,
+    ) {
+        let f = &self.firms[firm];
+        let (station_id, enterprise_id, liaison) = (f.station_id, f.id, f.liaison);
+        let first = match by {
+            Some(user) => user,
+            None => self.recorder(firm, 93),
+        };
+        let mut officers = vec![first];
+        let second_percent = if kind == "inspection" { 50 } else { 15 };
+        if self.rng.percent(second_percent) {
+            let chief = self.crew(firm).chief;
+            let second = match chief {
+                Some(chief) if kind == "inspection" && self.rng.percent(20) => Some(chief),
+                _ => self.other_officer(firm, &officers),
+            };
+            officers.extend(second);
+        }
+        let suggestions = if kind != "follow_up" && self.rng.percent(15) {
+            self.rng.pick(SUGGESTIONS)
+        } else {
+            ""
+        };
+        let at = office_time(&mut self.rng, date);
+        self.out.visits.push(VisitRow {
+            station_id,
+            enterprise_id,
+            visited_on: date,
+            kind,
+            notes,
+            suggestions,
+            liaison_contact: officers.contains(&liaison),
+            officers,
+            created_by: first,
+            at,
+            checks,
+        });
+    }
+
+    fn findings(&mut self, profile: &Profile) -> Vec<&'static Finding> {
+        let applicable: Vec<i32> = self
+            .items
+            .iter()
+            .map(|&(_, p)| p)
+            .filter(|p| !profile.not_applicable.contains(p))
+            .collect();
+        let k = if profile.problem {
+            if self.rng.percent(75) {
+                self.rng.range(3, 5)
+            } else {
+                self.rng.range(1, 2)
+            }
+        } else {
+            [0, 1, 2][self.rng.weighted(&[66, 26, 8])]
+        };
+        let mut pool = applicable;
+        let mut out = Vec::new();
+        while (out.len() as i64) < k && !pool.is_empty() {
+            let weights: Vec<u64> = pool
+                .iter()
+                .map(|&p| FAIL_WEIGHTS.get((p - 1) as usize).copied().unwrap_or(1))
+                .collect();
+            let position = pool.swap_remove(self.rng.weighted(&weights));
+            let choices: Vec<&'static Finding> =
+                FINDINGS.iter().filter(|f| f.item == position).collect();
+            if !choices.is_empty() {
+                out.push(self.rng.pick(&choices));
+            }
+        }
+        out
+    }
+
+    fn checks(
+        &mut self,
+        profile: &Profile,
+        findings: &[&'static Finding],
+    ) -> Vec<(i64, &'static str, &'static str)> {
+        self.items
+            .iter()
+            .map(|&(id, position)| {
+                if let Some(f) = findings.iter().find(|f| f.item == position) {
+                    (id, "fail", f.note)
+                } else if profile.not_applicable.contains(&position) {
+                    let note = match position {
+                        6 => "企业不涉及易燃易爆、剧毒等危险物品",
+                        2 => "企业规模小，无独立财务室、仓库及机房",
+                        _ => "",
+                    };
+                    (id, "na", note)
+                } else {
+                    (id, "pass", "")
+                }
+            })
+            .collect()
+    }
+
+    fn hazard(
+        &mut self,
+        firm: usize,
+        visit: Option<usize>,
+        found_on: NaiveDate,
+        created_by: i64,
+        (description, fix, major_percent): (&'static str, &'static str, u64),
+    ) {
+        let profile = self.profiles[firm].clone();
+        let major = self.rng.percent(major_percent);
+        let deadline = days(
+            found_on,
+            if major {
+                self.rng.range(7, 15)
+            } else {
+                self.rng.range(10, 30)
+            },
+        );
+        let on_time = days(found_on, self.rng.range(1, span(found_on, deadline)));
+        let (open, late) = if profile.problem { (20, 30) } else { (4, 12) };
+        let roll = self.rng.below(100);
+        let rectified_on = if !self.firms[firm].active {
+            Some(on_time.min(profile.end).max(found_on))
+        } else if roll < open {
+            None
+        } else if roll < open + late {
+            Some(days(deadline, self.rng.range(1, 25)))
+        } else {
+            Some(on_time)
+        }
+        .filter(|d| *d <= self.today);
+        let liaison = self.firms[firm].liaison;
+        let verifier = if self.rng.percent(80) {
+            liaison
+        } else {
+            created_by
+        };
+        let at = office_time(&mut self.rng, found_on);
+        let f = &self.firms[firm];
+        self.out.hazards.push(HazardRow {
+            firm,
+            station_id: f.station_id,
+            enterprise_id: f.id,
+            visit,
+            found_on,
+            severity: if major { "major" } else { "general" },
+            description,
+            deadline,
+            rectified_on,
+            fix,
+            verified_by: rectified_on.map(|_| verifier),
+            created_by,
+            at,
+        });
+    }
+
+    fn hazards(&mut self, inspections: &[Inspection]) {
+        for inspection in inspections {
+            let visit = &self.out.visits[inspection.visit];
+            let (found_on, created_by) = (visit.visited_on, visit.created_by);
+            let mut recorded = 0;
+            for finding in &inspection.findings {
+                if let Some(hazard) = finding.hazard {
+                    let percent = if recorded == 0 { 85 } else { 50 };
+                    if self.rng.percent(percent) {
+                        recorded += 1;
+                        self.hazard(
+                            inspection.firm,
+                            Some(inspection.visit),
+                            found_on,
+                            created_by,
+                            hazard,
+                        );
+                    }
+                }
+            }
+        }
+        // A few reported outside visits.
+        if !self.active.is_empty() {
+            for _ in 0..14 {
+                let firm = self.rng.pick(&self.active);
+                let found_on = self.random_day(self.start, self.today);
+                let created_by = self.recorder(firm, 80);
+                let hazard = self.rng.pick(REPORTED_HAZARDS);
+                self.hazard(firm, None, found_on, created_by, hazard);
+            }
+        }
+        // The dashboards need something overdue: keep at least three open
+        // past their deadline (the latest deadlines, at active enterprises).
+        let overdue =
+            |h: &HazardRow, today: NaiveDate| h.rectified_on.is_none() && h.deadline < today;
+        let have = self
+            .out
+            .hazards
+            .iter()
+            .filter(|h| overdue(h, self.today))
+            .count();
+        if have < 3 {
+            let mut candidates: Vec<usize> = (0..self.out.hazards.len())
+                .filter(|&i| {
+                    let h = &self.out.hazards[i];
+                    h.rectified_on.is_some() && h.deadline < self.today && self.firms[h.firm].active
+                })
+                .collect();
+            candidates.sort_by_key(|&i| std::cmp::Reverse(self.out.hazards[i].deadline));
+            for &i in candidates.iter().take(3 - have) {
+                self.out.hazards[i].rectified_on = None;
+                self.out.hazards[i].verified_by = None;
+            }
+        }
+        // Half the rectifications were checked on a follow-up visit.
+        for i in 0..self.out.hazards.len() {
+            let h = self.out.hazards[i].clone();
+            if let (Some(on), Some(by)) = (h.rectified_on, h.verified_by)
+                && self.rng.percent(50)
+            {
+                let notes = format!("复查隐患“{}”整改情况：{}", h.description, h.fix);
+                self.push_visit(h.firm, on, "follow_up", notes, Some(by), Vec::new());
+            }
+        }
+    }
+
+    fn disputes(&mut self) {
+        if self.active.is_empty() {
+            return;
+        }
+        #[derive(Clone, Copy, PartialEq)]
+        enum Fate {
+            Reported,
+            Mediating,
+            /// Resolved this many days ago (a range); follow-up pending.
+            Resolved(i64, i64),
+            Referred,
+            Closed,
+            Reopened,
+        }
+        // (age of the report in days, fate, mass dispute), newest first.
+        let mut plans: Vec<((i64, i64), Fate, bool)> = vec![
+            ((2, 5), Fate::Reported, false),
+            ((6, 14), Fate::Mediating, false),
+            ((15, 30), Fate::Mediating, true),
+            ((10, 14), Fate::Resolved(2, 5), false),
+            ((25, 35), Fate::Resolved(8, 12), false),
+        ];
+        for i in 0..20 {
+            let age = 60 + i * 15;
+            let fate = match i {
+                7 => Fate::Referred,
+                12 => Fate::Reopened,
+                _ => Fate::Closed,
+            };
+            plans.push(((age, age + 9), fate, i == 15));
+        }
+        let max_age = HISTORY_DAYS - 1;
+        for ((young, old), fate, mass) in plans {
+            let kind = if mass {
+                "wages"
+            } else if fate == Fate::Referred {
+                ["labour", "contract"][self.rng.index(2)]
+            } else {
+                ["wages", "labour", "contract", "neighbourhood", "other"]
+                    [self.rng.weighted(&[45, 20, 15, 12, 8])]
+            };
+            let firm = if mass {
+                self.pick_firm(&["construction"], |_| 1)
+            } else {
+                let industries: &[&str] = match kind {
+                    "wages" | "labour" => {
+                        &["construction", "manufacturing", "logistics", "catering"]
+                    }
+                    _ => &[],
+                };
+                self.pick_firm(industries, |f| 1 + (f.employees as u64) / 50)
+            };
+            let f = self.firms[firm].clone();
+            let people: i32 = if mass {
+                self.rng.range(32, 58) as i32
+            } else {
+                let most = match kind {
+                    "wages" => 12,
+                    "labour" => 8,
+                    "contract" => 3,
+                    "neighbourhood" => 20,
+                    _ => 2,
+                };
+                let fewest = if kind == "contract" { 2 } else { 1 };
+                (self.rng.range(fewest, most) as i32).min(29)
+            };
+            let surname = {
+                let surnames: Vec<char> = SURNAMES.chars().collect();
+                self.rng.pick(&surnames)
+            };
+            let parties = match kind {
+                "wages" | "labour" if people == 1 => format!("员工{surname}某 与 公司"),
+                "wages" if f.industry == "construction" => format!("{people}名务工人员 与 公司"),
+                "wages" => format!("{people}名员工 与 公司"),
+                "labour" => format!("员工{surname}某等{people}人 与 公司"),
+                "contract" => format!(
+                    "公司 与 临江{}{}有限公司",
+                    self.rng.pick(TRADE_NAMES),
+                    self.rng
+                        .pick(&["建材", "物资", "贸易", "机电设备", "包装", "物流"])
+                ),
+                "neighbourhood" => format!("周边居民{people}人 与 公司"),
+                _ => format!("顾客{surname}某 与 公司"),
+            };
+            let texts = DISPUTE_TEXTS
+                .iter()
+                .find(|(k, _)| *k == kind)
+                .map(|(_, t)| *t)
+                .unwrap_or(&[]);
+            // Texts that name a crowd only for a crowd, and subcontracted
+            // labour only on building sites.
+            let crowd = |s: &str| s.contains("{n}");
+            let site = |s: &str| s.contains("劳务");
+            let construction = f.industry == "construction";
+            let fitting: Vec<(&str, &str)> = texts
+                .iter()
+                .copied()
+                .filter(|(s, _)| {
+                    let headcount = if people == 1 {
+                        !crowd(s)
+                    } else if kind == "wages" {
+                        crowd(s)
+                    } else {
+                        // a gathering needs a few people
+                        !crowd(s) || people >= 5
+                    };
+                    let place = if kind == "wages" && people > 1 && construction {
+                        site(s)
+                    } else {
+                        construction || !site(s)
+                    };
+                    headcount && place
+                })
+                .collect();
+            let (summary, resolution) = if fitting.is_empty() {
+                self.rng.pick(texts)
+            } else {
+                self.rng.pick(&fitting)
+            };
+            // In 万元: wages of a few months per person; contracts anything.
+            let amount = match kind {
+                "wages" => (i64::from(people) * self.rng.range(4, 15) + 9) / 10,
+                _ => self.rng.range(3, 40),
+            };
+            let summary = summary
+                .replace("{n}", &people.to_string())
+                .replace("{amount}", &amount.to_string());
+            let parties = if summary.contains("快递网点") {
+                format!("公司 与 {}快递营业网点", self.rng.pick(TRADE_NAMES))
+            } else {
+                parties
+            };
+
+            let reported_on = days(self.today, -self.rng.range(young, old.min(max_age)));
+            let by = f.liaison;
+            let rng = &mut self.rng;
+            let mut events = Vec::new();
+            let mut follow_ups = Vec::new();
+            step(rng, &mut events, reported_on, None, "reported", "", by);
+            let mut status = "reported";
+            let mut forces: Vec<&str> = Vec::new();
+            let mut resolved_on = None;
+            let mut closed_on = None;
+            let mut follow_up_visit = None;
+            if fate != Fate::Reported {
+                let mediating = days(reported_on, rng.range(0, 2)).min(self.today);
+                step(
+                    rng,
+                    &mut events,
+                    mediating,
+                    Some("reported"),
+                    "mediating",
+                    "",
+                    by,
+                );
+                status = "mediating";
+                forces = if mass {
+                    vec!["street", "judicial", "enterprise", "mediator"]
+                } else {
+                    let all = ["street", "community", "judicial", "enterprise", "mediator"];
+                    let n = rng.range(1, 3) as usize;
+                    let mut chosen = rng.sample(&all, n);
+                    chosen.sort_by_key(|c| all.iter().position(|a| a == c));
+                    chosen
+                };
+                let mediation_days = if mass { (10, 25) } else { (2, 15) };
+                match fate {
+                    Fate::Resolved(a, b) => {
+                        let on = days(self.today, -rng.range(a, b)).max(mediating);
+                        let at = step(rng, &mut events, on, Some("mediating"), "resolved", "", by);
+                        resolved_on = Some(on);
+                        status = "resolved";
+                        follow_ups.push(FollowUpRow {
+                            assigned_to: by,
+                            due_on: days(on, 7),
+                            done_on: None,
+                            method: None,
+                            note: "",
+                            at,
+                        });
+                    }
+                    Fate::Referred => {
+                        let on = days(mediating, rng.range(5, 15));
+                        let reason = if kind == "contract" {
+                            "双方争议金额较大、分歧明显，引导当事人通过诉讼途径解决"
+                        } else {
+                            "经多次调解双方分歧较大，引导当事人向区劳动人事争议仲裁委员会申请仲裁"
+                        };
+                        step(
+                            rng,
+                            &mut events,
+                            on,
+                            Some("mediating"),
+                            "referred",
+                            reason,
+                            by,
+                        );
+                        status = "referred";
+                    }
+                    Fate::Closed | Fate::Reopened => {
+                        let mut on = days(mediating, rng.range(mediation_days.0, mediation_days.1));
+                        let mut at =
+                            step(rng, &mut events, on, Some("mediating"), "resolved", "", by);
+                        if fate == Fate::Reopened {
+                            // The follow-up finds the agreement broken.
+                            let done = days(on, rng.range(4, 7));
+                            follow_ups.push(FollowUpRow {
+                                assigned_to: by,
+                                due_on: days(on, 7),
+                                done_on: Some(done),
+                                method: Some("phone"),
+                                note: "电话回访发现企业未按协议支付第二期款项，当事人再次反映",
+                                at,
+                            });
+                            step(
+                                rng,
+                                &mut events,
+                                done,
+                                Some("resolved"),
+                                "mediating",
+                                "企业未按调解协议按期支付剩余款项，当事人再次求助，重新组织调解",
+                                by,
+                            );
+                            on = days(done, rng.range(5, 12));
+                            at = step(rng, &mut events, on, Some("mediating"), "resolved", "", by);
+                        }
+                        let done = days(on, rng.range(3, 10)).min(self.today);
+                        let (method, note) = rng.pick(FOLLOW_UP_NOTES);
+                        follow_ups.push(FollowUpRow {
+                            assigned_to: by,
+                            due_on: days(on, 7),
+                            done_on: Some(done),
+                            method: Some(method),
+                            note,
+                            at,
+                        });
+                        if method == "visit" {
+                            follow_up_visit = Some((done, rng.pick(DISPUTE_VISIT_NOTES)));
+                        }
+                        step(
+                            rng,
+                            &mut events,
+                            done,
+                            Some("resolved"),
+                            "closed",
+                            "回访确认调解协议已履行完毕，结案",
+                            by,
+                        );
+                        resolved_on = Some(on);
+                        closed_on = Some(done);
+                        status = "closed";
+                    }
+                    Fate::Reported | Fate::Mediating => {}
+                }
+            }
+            if let Some((on, notes)) = follow_up_visit {
+                self.push_visit(
+                    firm,
+                    on,
+                    "follow_up",
+                    notes.to_owned(),
+                    Some(by),
+                    Vec::new(),
+                );
+            }
+            let resolution = if resolved_on.is_some() {
+                resolution
+            } else {
+                ""
+            };
+            self.out.disputes.push(DisputeRow {
+                station_id: f.station_id,
+                enterprise_id: f.id,
+                reported_on,
+                parties,
+                kind,
+                people,
+                forces: format!("{{{}}}", forces.join(",")),
+                status,
+                summary,
+                resolution,
+                resolved_on,
+                closed_on,
+                created_by: by,
+                events,
+                follow_ups,
+            });
+        }
+        self.out.disputes.sort_by_key(|d| d.reported_on);
+    }
+
+    fn incidents(&mut self) {
+        if self.active.is_empty() {
+            return;
+        }
+        let plan: &[(&str, usize)] = &[
+            ("theft", 12),
+            ("fraud", 10),
+            ("public_order", 8),
+            ("fire_safety", 4),
+            ("other", 3),
+        ];
+        let mut rows = Vec::new();
+        for &(category, n) in plan {
+            let texts: Vec<&IncidentText> =
+                INCIDENT_TEXTS.iter().filter(|t| t.0 == category).collect();
+            for _ in 0..n {
+                let &(_, minor, _, victim, industries, text) = self.rng.pick(&texts);
+                let severity = if self.rng.percent(minor) {
+                    "minor"
+                } else {
+                    "serious"
+                };
+                let (lo, hi) = match (category, severity) {
+                    ("fraud", "minor") => (3_000, 30_000),
+                    ("fraud", _) => (50_000, 300_000),
+                    (_, "minor") => (1_500, 15_000),
+                    _ => (20_000, 60_000),
+                };
+                let summary = amount_text(&mut self.rng, text, lo, hi, 100);
+                let occurred_on = self.random_day(self.start, self.today);
+                rows.push((category, severity, victim, industries, summary, occurred_on));
+            }
+        }
+        for &(severity, victim, industries, text) in CRIMINAL_CASES {
+            let occurred_on = if severity == "major" {
+                days(self.today, -self.rng.range(100, 160))
+            } else {
+                self.random_day(self.start, self.today)
+            };
+            let summary = amount_text(&mut self.rng, text, 50_000, 400_000, 1_000);
+            rows.push((
+                "criminal",
+                severity,
+                victim,
+                industries,
+                summary,
+                occurred_on,
+            ));
+        }
+        rows.sort_by_key(|r| r.5);
+        for (category, severity, victim, industries, summary, occurred_on) in rows {
+            let firm = self.pick_firm(industries, |_| 1);
+            let created_by = self.recorder(firm, 70);
+            let at = office_time(&mut self.rng, occurred_on);
+            let f = &self.firms[firm];
+            self.out.incidents.push(IncidentRow {
+                station_id: f.station_id,
+                enterprise_id: f.id,
+                occurred_on,
+                category,
+                severity,
+                victim,
+                summary,
+                created_by,
+                at,
+            });
+        }
+    }
+
+    fn demands(&mut self) {
+        if self.active.is_empty() {
+            return;
+        }
+        let mut received: Vec<NaiveDate> = (0..60)
+            .map(|_| self.random_day(self.start, days(self.today, -1)))
+            .collect();
+        received.sort();
+        for (k, received_on) in received.into_iter().enumerate() {
+            let firm = self.rng.pick(&self.active);
+            let f = self.firms[firm].clone();
+            let (kind, content, response) = self.rng.pick(DEMAND_TEXTS);
+            let first_due = days(received_on, 15);
+            let mut due_on = first_due;
+            let mut extension = None;
+            let at = office_time(&mut self.rng, received_on);
+            if days(received_on, 12) <= self.today && k % 9 == 4 {
+                let new_due_on = days(first_due, self.rng.pick(&[10, 15, 30]));
+                let on = days(received_on, self.rng.range(8, 12));
+                let ext_at = office_time_after(&mut self.rng, on, at);
+                extension = Some(ExtensionRow {
+                    old_due_on: first_due,
+                    new_due_on,
+                    reason: self.rng.pick(EXTENSION_REASONS),
+                    at: ext_at,
+                    by: f.liaison,
+                });
+                due_on = new_due_on;
+            }
+            let roll = self.rng.below(100);
+            let responded_on = if roll < 8 {
+                None
+            } else if roll < 16 {
+                Some(days(due_on, self.rng.range(1, 10)))
+            } else {
+                Some(days(
+                    received_on,
+                    self.rng.range(1, span(received_on, due_on) - 1),
+                ))
+            }
+            .filter(|d| *d <= self.today);
+            let resolved_on = responded_on
+                .filter(|_| self.rng.percent(70))
+                .map(|r| days(r, self.rng.range(0, 20)))
+                .filter(|d| *d <= self.today);
+            self.out.demands.push(DemandRow {
+                firm,
+                station_id: f.station_id,
+                enterprise_id: f.id,
+                received_on,
+                kind,
+                content,
+                assignee: f.liaison,
+                due_on,
+                response: if responded_on.is_some() { response } else { "" },
+                responded_on,
+                resolved_on,
+                created_by: f.liaison,
+                at,
+                extension,
+            });
+        }
+        // Keep at least three open past their due date.
+        let have = self
+            .out
+            .demands
+            .iter()
+            .filter(|d| d.responded_on.is_none() && d.due_on < self.today)
+            .count();
+        if have < 3 {
+            let mut candidates: Vec<usize> = (0..self.out.demands.len())
+                .filter(|&i| {
+                    let d = &self.out.demands[i];
+                    d.responded_on.is_some() && d.due_on < self.today
+                })
+                .collect();
+            candidates.sort_by_key(|&i| std::cmp::Reverse(self.out.demands[i].due_on));
+            for &i in candidates.iter().take(3 - have) {
+                let d = &mut self.out.demands[i];
+                d.responded_on = None;
+                d.resolved_on = None;
+                d.response = "";
+            }
+        }
+    }
+
+    fn trainings(&mut self) {
+        let mut stations: Vec<i64> = self.crews.keys().copied().collect();
+        stations.sort();
+        for station_id in stations {
+            let here: Vec<usize> = self
+                .active
+                .iter()
+                .copied()
+                .filter(|&i| self.firms[i].station_id == station_id)
+                .collect();
+            let officers = self.crews[&station_id].officers.clone();
+            if here.len() < 3 || officers.is_empty() {
+                continue;
+            }
+            for month in 0..12 {
+                let held_on = days(self.start, month * 30 + self.rng.range(2, 26)).min(self.today);
+                let kind = ["legal", "safety", "drill"][self.rng.weighted(&[40, 35, 25])];
+                let topics = TRAINING_TOPICS
+                    .iter()
+                    .find(|(k, _)| *k == kind)
+                    .map(|(_, t)| *t)
+                    .unwrap_or(&[]);
+                if topics.is_empty() {
+                    continue;
+                }
+                let topic = seasonal(&mut self.rng, topics, held_on);
+                let n = if kind == "drill" {
+                    self.rng.range(3, 8)
+                } else {
+                    self.rng.range(3, 15)
+                } as usize;
+                let mut chosen = self.rng.sample(&here, n);
+                chosen.sort();
+                let mut attendees: i64 = 0;
+                for &i in &chosen {
+                    let each = if kind == "drill" {
+                        self.rng.range(10, 40)
+                    } else {
+                        self.rng.range(2, 6)
+                    };
+                    attendees += each.min(i64::from(self.firms[i].employees));
+                }
+                let created_by = self.rng.pick(&officers);
+                let at = office_time(&mut self.rng, held_on);
+                self.out.trainings.push(TrainingRow {
+                    station_id,
+                    held_on,
+                    kind,
+                    topic,
+                    attendees: attendees.clamp(0, 100_000) as i32,
+                    created_by,
+                    at,
+                    enterprises: chosen.iter().map(|&i| self.firms[i].id).collect(),
+                });
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// A year of field work: into the database, one statement per table.
+// ---------------------------------------------------------------------------
+
+/// 16:00 China time on `d`: when a record changed on that day, roughly.
+fn afternoon(d: NaiveDate) -> DateTime<Utc> {
+    (d.and_time(NaiveTime::MIN) + Duration::hours(16 - 8)).and_utc()
+}
+
+/// Generates the history for what was just seeded and inserts it; returns
+/// a summary of the row counts for the audit log.
+async fn seed_history(conn: &mut PgConnection, today: NaiveDate) -> anyhow::Result<String> {
+    let firms: Vec<Firm> = sqlx::query!(
+        r#"select enterprise_id, station_id, liaison_officer_id as "liaison!",
+                  status = 'active' as "active!", industry_code, employee_count
+           from enterprise
+           where liaison_officer_id is not null
+           order by enterprise_id"#
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|r| Firm {
+        id: r.enterprise_id,
+        station_id: r.station_id,
+        liaison: r.liaison,
+        active: r.active,
+        industry: r.industry_code,
+        employees: r.employee_count,
+    })
+    .collect();
+    let mut crews: HashMap<i64, Crew> = HashMap::new();
+    for u in sqlx::query!(
+        r#"select user_id, station_id as "station_id!", role = 'chief' as "chief!"
+           from app_user
+           where role in ('officer', 'chief') and station_id is not null
+           order by user_id"#
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        let crew = crews.entry(u.station_id).or_default();
+        if u.chief {
+            crew.chief.get_or_insert(u.user_id);
+        } else {
+            crew.officers.push(u.user_id);
+        }
+    }
+    let template_id = sqlx::query_scalar!(
+        "select checklist_template_id from checklist_template where version = 1"
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .context("checklist template version 1")?;
+    let items: Vec<(i64, i32)> = sqlx::query!(
+        "select checklist_item_id, position from checklist_item
+         where checklist_template_id = $1 order by position",
+        template_id,
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|r| (r.checklist_item_id, r.position))
+    .collect();
+
+    let h = history(&firms, &crews, &items, today);
+
+    // Visits, their officers and checklist answers.
+    let visit_ids = sqlx::query_scalar!(
+        r#"select nextval(pg_get_serial_sequence('visit', 'visit_id')) as "id!"
+           from generate_series(1, $1::int)"#,
+        i32::try_from(h.visits.len())?,
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let v = &h.visits;
+    let inserted = sqlx::query!(
+        "insert into visit (visit_id, station_id, enterprise_id, visited_on, kind, notes,
+                            suggestions, checklist_template_id, liaison_contact, created_by,
+                            created_at, updated_at)
+         overriding system value
+         select v.id, v.station_id, v.enterprise_id, v.visited_on, v.kind, v.notes,
+                v.suggestions, case when v.kind = 'inspection' then $11::bigint end,
+                v.liaison_contact, v.created_by, least(v.at, now()), least(v.at, now())
+         from unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::date[],
+                     $5::text[]::visit_kind[], $6::text[], $7::text[], $8::bool[],
+                     $9::bigint[], $10::timestamptz[])
+              as v(id, station_id, enterprise_id, visited_on, kind, notes, suggestions,
+                   liaison_contact, created_by, at)",
+        &visit_ids,
+        &v.iter().map(|r| r.station_id).collect::<Vec<_>>(),
+        &v.iter().map(|r| r.enterprise_id).collect::<Vec<_>>(),
+        &v.iter().map(|r| r.visited_on).collect::<Vec<_>>(),
+        &v.iter().map(|r| r.kind.to_owned()).collect::<Vec<_>>(),
+        &v.iter().map(|r| r.notes.clone()).collect::<Vec<_>>(),
+        &v.iter()
+            .map(|r| r.suggestions.to_owned())
+            .collect::<Vec<_>>(),
+        &v.iter().map(|r| r.liaison_contact).collect::<Vec<_>>(),
+        &v.iter().map(|r| r.created_by).collect::<Vec<_>>(),
+        &v.iter().map(|r| r.at).collect::<Vec<_>>(),
+        template_id,
+    )
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    anyhow::ensure!(
+        inserted == v.len() as u64,
+        "inserted {inserted} visits of {}",
+        v.len()
+    );
+
+    let (officer_visits, officer_users): (Vec<i64>, Vec<i64>) = v
+        .iter()
+        .zip(&visit_ids)
+        .flat_map(|(r, &id)| r.officers.iter().map(move |&u| (id, u)))
+        .unzip();
+    sqlx::query!(
+        "insert into visit_officer (visit_id, user_id)
+         select * from unnest($1::bigint[], $2::bigint[])",
+        &officer_visits,
+        &officer_users,
+    )
+    .execute(&mut *conn)
+    .await?;
+
+    let mut check_visits = Vec::new();
+    let mut check_items = Vec::new();
+    let mut check_answers = Vec::new();
+    let mut check_notes = Vec::new();
+    for (r, &id) in v.iter().zip(&visit_ids) {
+        for &(item, answer, note) in &r.checks {
+            check_visits.push(id);
+            check_items.push(item);
+            check_answers.push(answer.to_owned());
+            check_notes.push(note.to_owned());
+        }
+    }
+    sqlx::query!(
+        "insert into visit_check (visit_id, checklist_item_id, answer, note)
+         select * from unnest($1::bigint[], $2::bigint[], $3::text[]::check_answer[], $4::text[])",
+        &check_visits,
+        &check_items,
+        &check_answers,
+        &check_notes,
+    )
+    .execute(&mut *conn)
+    .await?;
+
+    // Hazards.
+    let z = &h.hazards;
+    sqlx::query!(
+        "insert into hazard (station_id, enterprise_id, visit_id, found_on, severity,
+                             description, deadline, rectified_on, rectification_note,
+                             verified_by, created_by, created_at, updated_at)
+         select station_id, enterprise_id, visit_id, found_on, severity, description,
+                deadline, rectified_on, note, verified_by, created_by,
+                least(created_at, now()), least(updated_at, now())
+         from unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::date[],
+                     $5::text[]::hazard_severity[], $6::text[], $7::date[], $8::date[],
+                     $9::text[], $10::bigint[], $11::bigint[], $12::timestamptz[],
+                     $13::timestamptz[])
+              as z(station_id, enterprise_id, visit_id, found_on, severity, description,
+                   deadline, rectified_on, note, verified_by, created_by, created_at,
+                   updated_at)",
+        &z.iter().map(|r| r.station_id).collect::<Vec<_>>(),
+        &z.iter().map(|r| r.enterprise_id).collect::<Vec<_>>(),
+        &z.iter()
+            .map(|r| r.visit.map(|i| visit_ids[i]))
+            .collect::<Vec<_>>() as _,
+        &z.iter().map(|r| r.found_on).collect::<Vec<_>>(),
+        &z.iter().map(|r| r.severity.to_owned()).collect::<Vec<_>>(),
+        &z.iter()
+            .map(|r| r.description.to_owned())
+            .collect::<Vec<_>>(),
+        &z.iter().map(|r| r.deadline).collect::<Vec<_>>(),
+        &z.iter().map(|r| r.rectified_on).collect::<Vec<_>>() as _,
+        &z.iter()
+            .map(|r| if r.rectified_on.is_some() { r.fix } else { "" }.to_owned())
+            .collect::<Vec<_>>(),
+        &z.iter().map(|r| r.verified_by).collect::<Vec<_>>() as _,
+        &z.iter().map(|r| r.created_by).collect::<Vec<_>>(),
+        &z.iter().map(|r| r.at).collect::<Vec<_>>(),
+        &z.iter()
+            .map(|r| r.rectified_on.map_or(r.at, |d| afternoon(d).max(r.at)))
+            .collect::<Vec<_>>(),
+    )
+    .execute(&mut *conn)
+    .await?;
+
+    // Disputes, their status changes and follow-ups.
+    let dispute_ids = sqlx::query_scalar!(
+        r#"select nextval(pg_get_serial_sequence('dispute', 'dispute_id')) as "id!"
+           from generate_series(1, $1::int)"#,
+        i32::try_from(h.disputes.len())?,
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let d = &h.disputes;
+    let first_at = |r: &DisputeRow| {
+        r.events
+            .first()
+            .map(|e| e.at)
+            .unwrap_or_else(|| afternoon(r.reported_on))
+    };
+    let last_at = |r: &DisputeRow| {
+        r.events
+            .last()
+            .map(|e| e.at)
+            .unwrap_or_else(|| afternoon(r.reported_on))
+    };
+    sqlx::query!(
+        "insert into dispute (dispute_id, station_id, enterprise_id, reported_on, parties, kind,
+                              people_involved, mediation_forces, status, summary, resolution,
+                              resolved_on, closed_on, created_by, created_at, updated_at)
+         overriding system value
+         select id, station_id, enterprise_id, reported_on, parties, kind, people,
+                forces::mediation_force[], status, summary, resolution, resolved_on,
+                closed_on, created_by, least(created_at, now()), least(updated_at, now())
+         from unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::date[], $5::text[],
+                     $6::text[]::dispute_kind[], $7::int[], $8::text[],
+                     $9::text[]::dispute_status[], $10::text[], $11::text[], $12::date[],
+                     $13::date[], $14::bigint[], $15::timestamptz[], $16::timestamptz[])
+              as d(id, station_id, enterprise_id, reported_on, parties, kind, people, forces,
+                   status, summary, resolution, resolved_on, closed_on, created_by,
+                   created_at, updated_at)",
+        &dispute_ids,
+        &d.iter().map(|r| r.station_id).collect::<Vec<_>>(),
+        &d.iter().map(|r| r.enterprise_id).collect::<Vec<_>>(),
+        &d.iter().map(|r| r.reported_on).collect::<Vec<_>>(),
+        &d.iter().map(|r| r.parties.clone()).collect::<Vec<_>>(),
+        &d.iter().map(|r| r.kind.to_owned()).collect::<Vec<_>>(),
+        &d.iter().map(|r| r.people).collect::<Vec<_>>(),
+        &d.iter().map(|r| r.forces.clone()).collect::<Vec<_>>(),
+        &d.iter().map(|r| r.status.to_owned()).collect::<Vec<_>>(),
+        &d.iter().map(|r| r.summary.clone()).collect::<Vec<_>>(),
+        &d.iter()
+            .map(|r| r.resolution.to_owned())
+            .collect::<Vec<_>>(),
+        &d.iter().map(|r| r.resolved_on).collect::<Vec<_>>() as _,
+        &d.iter().map(|r| r.closed_on).collect::<Vec<_>>() as _,
+        &d.iter().map(|r| r.created_by).collect::<Vec<_>>(),
+        &d.iter().map(first_at).collect::<Vec<_>>(),
+        &d.iter().map(last_at).collect::<Vec<_>>(),
+    )
+    .execute(&mut *conn)
+    .await?;
+
+    let events: Vec<(i64, i64, &EventRow)> = d
+        .iter()
+        .zip(&dispute_ids)
+        .flat_map(|(r, &id)| r.events.iter().map(move |e| (id, r.station_id, e)))
+        .collect();
+    sqlx::query!(
+        "insert into dispute_event (station_id, dispute_id, from_status, to_status, reason, at,
+                                    by_user)
+         select station_id, dispute_id, from_status, to_status, reason, least(at, now()), by_user
+         from unnest($1::bigint[], $2::bigint[], $3::text[]::dispute_status[],
+                     $4::text[]::dispute_status[], $5::text[], $6::timestamptz[], $7::bigint[])
+              as e(station_id, dispute_id, from_status, to_status, reason, at, by_user)
+         order by at",
+        &events.iter().map(|e| e.1).collect::<Vec<_>>(),
+        &events.iter().map(|e| e.0).collect::<Vec<_>>(),
+        &events
+            .iter()
+            .map(|e| e.2.from.map(str::to_owned))
+            .collect::<Vec<_>>() as _,
+        &events.iter().map(|e| e.2.to.to_owned()).collect::<Vec<_>>(),
+        &events
+            .iter()
+            .map(|e| e.2.reason.to_owned())
+            .collect::<Vec<_>>(),
+        &events.iter().map(|e| e.2.at).collect::<Vec<_>>(),
+        &events.iter().map(|e| e.2.by).collect::<Vec<_>>(),
+    )
+    .execute(&mut *conn)
+    .await?;
+
+    let follow_ups: Vec<(i64, i64, &FollowUpRow)> = d
+        .iter()
+        .zip(&dispute_ids)
+        .flat_map(|(r, &id)| r.follow_ups.iter().map(move |f| (id, r.station_id, f)))
+        .collect();
+    sqlx::query!(
+        "insert into dispute_follow_up (station_id, dispute_id, assigned_to, due_on, done_on,
+                                        method, note, created_at)
+         select station_id, dispute_id, assigned_to, due_on, done_on, method, note,
+                least(created_at, now())
+         from unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::date[], $5::date[],
+                     $6::text[]::follow_up_method[], $7::text[], $8::timestamptz[])
+              as f(station_id, dispute_id, assigned_to, due_on, done_on, method, note,
+                   created_at)
+         order by created_at",
+        &follow_ups.iter().map(|f| f.1).collect::<Vec<_>>(),
+        &follow_ups.iter().map(|f| f.0).collect::<Vec<_>>(),
+        &follow_ups
+            .iter()
+            .map(|f| f.2.assigned_to)
+            .collect::<Vec<_>>(),
+        &follow_ups.iter().map(|f| f.2.due_on).collect::<Vec<_>>(),
+        &follow_ups.iter().map(|f| f.2.done_on).collect::<Vec<_>>() as _,
+        &follow_ups
+            .iter()
+            .map(|f| f.2.method.map(str::to_owned))
+            .collect::<Vec<_>>() as _,
+        &follow_ups
+            .iter()
+            .map(|f| f.2.note.to_owned())
+            .collect::<Vec<_>>(),
+        &follow_ups.iter().map(|f| f.2.at).collect::<Vec<_>>(),
+    )
+    .execute(&mut *conn)
+    .await?;
+
+    // Incidents.
+    let n = &h.incidents;
+    sqlx::query!(
+        "insert into incident (station_id, enterprise_id, occurred_on, category, severity,
+                               enterprise_victim, summary, created_by, created_at, updated_at)
+         select station_id, enterprise_id, occurred_on, category, severity, victim, summary,
+                created_by, least(at, now()), least(at, now())
+         from unnest($1::bigint[], $2::bigint[], $3::date[], $4::text[]::incident_category[],
+                     $5::text[]::incident_severity[], $6::bool[], $7::text[], $8::bigint[],
+                     $9::timestamptz[])
+              as i(station_id, enterprise_id, occurred_on, category, severity, victim, summary,
+                   created_by, at)",
+        &n.iter().map(|r| r.station_id).collect::<Vec<_>>(),
+        &n.iter().map(|r| r.enterprise_id).collect::<Vec<_>>(),
+        &n.iter().map(|r| r.occurred_on).collect::<Vec<_>>(),
+        &n.iter().map(|r| r.category.to_owned()).collect::<Vec<_>>(),
+        &n.iter().map(|r| r.severity.to_owned()).collect::<Vec<_>>(),
+        &n.iter().map(|r| r.victim).collect::<Vec<_>>(),
+        &n.iter().map(|r| r.summary.clone()).collect::<Vec<_>>(),
+        &n.iter().map(|r| r.created_by).collect::<Vec<_>>(),
+        &n.iter().map(|r| r.at).collect::<Vec<_>>(),
+    )
+    .execute(&mut *conn)
+    .await?;
+
+    // Demands and their extensions.
+    let demand_ids = sqlx::query_scalar!(
+        r#"select nextval(pg_get_serial_sequence('demand', 'demand_id')) as "id!"
+           from generate_series(1, $1::int)"#,
+        i32::try_from(h.demands.len())?,
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let m = &h.demands;
+    let demand_updated = |r: &DemandRow| {
+        let mut at = r.at;
+        if let Some(e) = &r.extension {
+            at = at.max(e.at);
+        }
+        if let Some(on) = r.resolved_on.or(r.responded_on) {
+            at = at.max(afternoon(on));
+        }
+        at
+    };
+    sqlx::query!(
+        "insert into demand (demand_id, station_id, enterprise_id, received_on, kind, content,
+                             assignee_id, due_on, status, response, responded_on, resolved_on,
+                             created_by, created_at, updated_at)
+         overriding system value
+         select id, station_id, enterprise_id, received_on, kind, content, assignee_id, due_on,
+                status, response, responded_on, resolved_on, created_by,
+                least(created_at, now()), least(updated_at, now())
+         from unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::date[],
+                     $5::text[]::demand_kind[], $6::text[], $7::bigint[], $8::date[],
+                     $9::text[]::demand_status[], $10::text[], $11::date[], $12::date[],
+                     $13::bigint[], $14::timestamptz[], $15::timestamptz[])
+              as m(id, station_id, enterprise_id, received_on, kind, content, assignee_id,
+                   due_on, status, response, responded_on, resolved_on, created_by,
+                   created_at, updated_at)",
+        &demand_ids,
+        &m.iter().map(|r| r.station_id).collect::<Vec<_>>(),
+        &m.iter().map(|r| r.enterprise_id).collect::<Vec<_>>(),
+        &m.iter().map(|r| r.received_on).collect::<Vec<_>>(),
+        &m.iter().map(|r| r.kind.to_owned()).collect::<Vec<_>>(),
+        &m.iter().map(|r| r.content.to_owned()).collect::<Vec<_>>(),
+        &m.iter().map(|r| r.assignee).collect::<Vec<_>>(),
+        &m.iter().map(|r| r.due_on).collect::<Vec<_>>(),
+        &m.iter().map(|r| r.status().to_owned()).collect::<Vec<_>>(),
+        &m.iter().map(|r| r.response.to_owned()).collect::<Vec<_>>(),
+        &m.iter().map(|r| r.responded_on).collect::<Vec<_>>() as _,
+        &m.iter().map(|r| r.resolved_on).collect::<Vec<_>>() as _,
+        &m.iter().map(|r| r.created_by).collect::<Vec<_>>(),
+        &m.iter().map(|r| r.at).collect::<Vec<_>>(),
+        &m.iter().map(demand_updated).collect::<Vec<_>>(),
+    )
+    .execute(&mut *conn)
+    .await?;
+
+    let extensions: Vec<(i64, i64, &ExtensionRow)> = m
+        .iter()
+        .zip(&demand_ids)
+        .filter_map(|(r, &id)| r.extension.as_ref().map(|e| (id, r.station_id, e)))
+        .collect();
+    sqlx::query!(
+        "insert into demand_extension (station_id, demand_id, old_due_on, new_due_on, reason, at,
+                                       by_user)
+         select station_id, demand_id, old_due_on, new_due_on, reason, least(at, now()), by_user
+         from unnest($1::bigint[], $2::bigint[], $3::date[], $4::date[], $5::text[],
+                     $6::timestamptz[], $7::bigint[])
+              as x(station_id, demand_id, old_due_on, new_due_on, reason, at, by_user)
+         order by at",
+        &extensions.iter().map(|x| x.1).collect::<Vec<_>>(),
+        &extensions.iter().map(|x| x.0).collect::<Vec<_>>(),
+        &extensions
+            .iter()
+            .map(|x| x.2.old_due_on)
+            .collect::<Vec<_>>(),
+        &extensions
+            .iter()
+            .map(|x| x.2.new_due_on)
+            .collect::<Vec<_>>(),
+        &extensions
+            .iter()
+            .map(|x| x.2.reason.to_owned())
+            .collect::<Vec<_>>(),
+        &extensions.iter().map(|x| x.2.at).collect::<Vec<_>>(),
+        &extensions.iter().map(|x| x.2.by).collect::<Vec<_>>(),
+    )
+    .execute(&mut *conn)
+    .await?;
+
+    // Trainings and who attended.
+    let training_ids = sqlx::query_scalar!(
+        r#"select nextval(pg_get_serial_sequence('training', 'training_id')) as "id!"
+           from generate_series(1, $1::int)"#,
+        i32::try_from(h.trainings.len())?,
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let t = &h.trainings;
+    sqlx::query!(
+        "insert into training (training_id, station_id, held_on, kind, topic, attendee_count,
+                               created_by, created_at, updated_at)
+         overriding system value
+         select id, station_id, held_on, kind, topic, attendees, created_by,
+                least(at, now()), least(at, now())
+         from unnest($1::bigint[], $2::bigint[], $3::date[], $4::text[]::training_kind[],
+                     $5::text[], $6::int[], $7::bigint[], $8::timestamptz[])
+              as t(id, station_id, held_on, kind, topic, attendees, created_by, at)",
+        &training_ids,
+        &t.iter().map(|r| r.station_id).collect::<Vec<_>>(),
+        &t.iter().map(|r| r.held_on).collect::<Vec<_>>(),
+        &t.iter().map(|r| r.kind.to_owned()).collect::<Vec<_>>(),
+        &t.iter().map(|r| r.topic.to_owned()).collect::<Vec<_>>(),
+        &t.iter().map(|r| r.attendees).collect::<Vec<_>>(),
+        &t.iter().map(|r| r.created_by).collect::<Vec<_>>(),
+        &t.iter().map(|r| r.at).collect::<Vec<_>>(),
+    )
+    .execute(&mut *conn)
+    .await?;
+    let (attended_trainings, attending): (Vec<i64>, Vec<i64>) = t
+        .iter()
+        .zip(&training_ids)
+        .flat_map(|(r, &id)| r.enterprises.iter().map(move |&e| (id, e)))
+        .unzip();
+    sqlx::query!(
+        "insert into training_enterprise (training_id, enterprise_id)
+         select * from unnest($1::bigint[], $2::bigint[])",
+        &attended_trainings,
+        &attending,
+    )
+    .execute(&mut *conn)
+    .await?;
+
+    Ok(format!(
+        "{} visits ({} checklist answers), {} hazards, {} disputes ({} status changes, {} follow-ups), \
+         {} incidents, {} demands ({} extensions), {} trainings, up to {today}",
+        v.len(),
+        check_visits.len(),
+        z.len(),
+        d.len(),
+        events.len(),
+        follow_ups.len(),
+        n.len(),
+        m.len(),
+        extensions.len(),
+        t.len(),
+    ))
 }
 
 #[cfg(test)]
@@ -811,6 +3458,254 @@ mod tests {
             assert_eq!(here.len(), station.enterprises);
             for (industry, _, _) in INDUSTRIES {
                 assert!(here.iter().any(|e| e.industry == *industry));
+            }
+        }
+    }
+
+    /// The demo register with made-up ids: stations 1.., users by their
+    /// position in ACCOUNTS, enterprises 1...
+    fn register_with_ids() -> (Vec<Firm>, HashMap<i64, Crew>) {
+        let station_id = |code: &str| {
+            STATIONS
+                .iter()
+                .position(|s| s.code == code)
+                .map(|i| i as i64 + 1)
+                .unwrap()
+        };
+        let user_id = |name: &str| {
+            ACCOUNTS
+                .iter()
+                .position(|a| a.username == name)
+                .map(|i| i as i64 + 100)
+                .unwrap()
+        };
+        let mut crews: HashMap<i64, Crew> = HashMap::new();
+        for a in ACCOUNTS {
+            if a.role == "officer" || a.role == "chief" {
+                let crew = crews.entry(station_id(a.scope)).or_default();
+                if a.role == "chief" {
+                    crew.chief = Some(user_id(a.username));
+                } else {
+                    crew.officers.push(user_id(a.username));
+                }
+            }
+        }
+        let firms = enterprises()
+            .iter()
+            .enumerate()
+            .map(|(i, e)| Firm {
+                id: i as i64 + 1000,
+                station_id: station_id(e.station),
+                liaison: user_id(e.liaison),
+                active: e.status == "active",
+                industry: e.industry.to_owned(),
+                employees: e.employee_count,
+            })
+            .collect();
+        (firms, crews)
+    }
+
+    fn checklist() -> Vec<(i64, i32)> {
+        (1..=10).map(|p| (i64::from(p) + 50, p)).collect()
+    }
+
+    #[test]
+    fn history_is_deterministic() {
+        let (firms, crews) = register_with_ids();
+        let today = NaiveDate::from_ymd_opt(2026, 5, 17).unwrap();
+        let a = history(&firms, &crews, &checklist(), today);
+        let b = history(&firms, &crews, &checklist(), today);
+        assert_eq!(a, b);
+        let later = history(&firms, &crews, &checklist(), days(today, 1));
+        assert_ne!(a, later, "a day later is another history");
+    }
+
+    /// Every CHECK of the schema and every promise of the demo, for many
+    /// different days.
+    #[test]
+    fn history_is_sound_whatever_the_day() {
+        let (firms, crews) = register_with_ids();
+        let items = checklist();
+        let by_id: HashMap<i64, &Firm> = firms.iter().map(|f| (f.id, f)).collect();
+        let station_of = |user: i64| {
+            crews
+                .iter()
+                .find(|(_, c)| c.officers.contains(&user) || c.chief == Some(user))
+                .map(|(s, _)| *s)
+        };
+        let officer = |user: i64, station: i64| {
+            crews
+                .get(&station)
+                .is_some_and(|c| c.officers.contains(&user))
+        };
+        let first = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+        let mut days_tried: Vec<NaiveDate> = (0..150).map(|i| days(first, i * 5)).collect();
+        for q in [
+            "2025-12-31",
+            "2026-01-01",
+            "2026-03-31",
+            "2026-04-01",
+            "2028-02-29",
+        ] {
+            days_tried.push(q.parse().unwrap());
+        }
+        for today in days_tried {
+            let h = history(&firms, &crews, &items, today);
+            let start = days(today, 1 - HISTORY_DAYS);
+            let within = |d: NaiveDate| d >= start && d <= today;
+            let ctx = format!("history up to {today}");
+
+            let mut inspected_lately = HashSet::new();
+            for v in &h.visits {
+                let f = by_id[&v.enterprise_id];
+                assert!(within(v.visited_on), "{ctx}: visit on {}", v.visited_on);
+                assert_eq!(v.station_id, f.station_id);
+                assert_eq!((v.kind == "inspection"), !v.checks.is_empty(), "{ctx}");
+                if v.kind == "inspection" {
+                    assert_eq!(v.checks.len(), items.len());
+                    if span(v.visited_on, today) < 90 {
+                        inspected_lately.insert(v.enterprise_id);
+                    }
+                }
+                assert!(officer(v.created_by, v.station_id), "{ctx}");
+                assert_eq!(v.officers.first(), Some(&v.created_by));
+                let distinct: HashSet<_> = v.officers.iter().collect();
+                assert_eq!(distinct.len(), v.officers.len(), "{ctx}: officers repeat");
+                assert!(
+                    v.officers
+                        .iter()
+                        .all(|&o| station_of(o) == Some(v.station_id))
+                );
+                assert_eq!(v.liaison_contact, v.officers.contains(&f.liaison));
+            }
+            let active = firms.iter().filter(|f| f.active).count();
+            assert!(
+                inspected_lately.len() * 10 >= active * 6,
+                "{ctx}: {} inspected in 90 days",
+                inspected_lately.len()
+            );
+
+            let mut overdue_hazards = 0;
+            for z in &h.hazards {
+                let f = by_id[&z.enterprise_id];
+                assert_eq!(z.station_id, f.station_id);
+                assert!(within(z.found_on), "{ctx}");
+                assert!((7..=30).contains(&span(z.found_on, z.deadline)), "{ctx}");
+                assert_eq!(z.rectified_on.is_none(), z.verified_by.is_none(), "{ctx}");
+                if let Some(on) = z.rectified_on {
+                    assert!(on >= z.found_on && on <= today, "{ctx}");
+                } else {
+                    assert!(f.active, "{ctx}: open hazard at a closed enterprise");
+                    if z.deadline < today {
+                        overdue_hazards += 1;
+                    }
+                }
+                if let Some(i) = z.visit {
+                    let v = &h.visits[i];
+                    assert_eq!(
+                        (v.kind, v.visited_on, v.enterprise_id),
+                        ("inspection", z.found_on, z.enterprise_id)
+                    );
+                }
+                assert!(officer(z.created_by, z.station_id));
+            }
+            assert!(
+                overdue_hazards >= 3,
+                "{ctx}: {overdue_hazards} overdue hazards"
+            );
+
+            assert_eq!(h.disputes.len(), 25);
+            for d in &h.disputes {
+                assert!(within(d.reported_on), "{ctx}");
+                assert!(by_id[&d.enterprise_id].active);
+                assert!((1..=100_000).contains(&d.people));
+                assert!(!d.parties.is_empty() && d.parties.chars().count() <= 500);
+                assert!(!d.summary.contains('{'), "{ctx}: {}", d.summary);
+                let last = d.events.last().map(|e| e.to);
+                assert_eq!(last, Some(d.status), "{ctx}");
+                assert!(
+                    d.events
+                        .windows(2)
+                        .all(|w| w[0].at < w[1].at && w[1].from == Some(w[0].to))
+                );
+                assert_eq!(d.events[0].from, None);
+                for e in &d.events {
+                    let on = (e.at + Duration::hours(8)).date_naive();
+                    assert!(within(on), "{ctx}: event on {on}");
+                }
+                for f in &d.follow_ups {
+                    assert_eq!(f.done_on.is_none(), f.method.is_none());
+                    assert!(f.done_on.is_none_or(within));
+                }
+                assert!(
+                    d.resolved_on
+                        .is_none_or(|r| r >= d.reported_on && r <= today)
+                );
+                assert!(d.closed_on.is_none_or(within));
+            }
+            assert_eq!(h.disputes.iter().filter(|d| d.people >= 30).count(), 2);
+
+            assert_eq!(h.incidents.len(), 40);
+            assert!(
+                h.incidents
+                    .iter()
+                    .all(|n| within(n.occurred_on) && !n.summary.contains('{'))
+            );
+
+            assert_eq!(h.demands.len(), 60);
+            let mut overdue_demands = 0;
+            for m in &h.demands {
+                assert!(within(m.received_on), "{ctx}");
+                assert!(m.due_on >= m.received_on);
+                assert!(
+                    m.responded_on
+                        .is_none_or(|r| r >= m.received_on && r <= today)
+                );
+                assert!(
+                    m.resolved_on
+                        .is_none_or(|r| Some(r) >= m.responded_on && r <= today)
+                );
+                assert_eq!(m.responded_on.is_none(), m.response.is_empty());
+                if let Some(x) = &m.extension {
+                    assert!(x.new_due_on > x.old_due_on && x.new_due_on == m.due_on);
+                    assert!(within((x.at + Duration::hours(8)).date_naive()), "{ctx}");
+                }
+                if m.status() == "open" && m.due_on < today {
+                    overdue_demands += 1;
+                }
+            }
+            assert!(
+                overdue_demands >= 3,
+                "{ctx}: {overdue_demands} overdue demands"
+            );
+            let extended = h.demands.iter().filter(|m| m.extension.is_some()).count();
+            assert!(extended >= 3, "{ctx}: {extended} extensions");
+
+            for station in crews.keys() {
+                let n = h
+                    .trainings
+                    .iter()
+                    .filter(|t| t.station_id == *station)
+                    .count();
+                assert_eq!(n, 12, "{ctx}");
+            }
+            for t in &h.trainings {
+                assert!(within(t.held_on), "{ctx}");
+                assert!((3..=15).contains(&t.enterprises.len()));
+                let distinct: HashSet<_> = t.enterprises.iter().collect();
+                assert_eq!(distinct.len(), t.enterprises.len());
+                assert!(
+                    t.enterprises
+                        .iter()
+                        .all(|e| by_id[e].station_id == t.station_id)
+                );
+                assert!(t.attendees > 0 && officer(t.created_by, t.station_id));
+                assert!(
+                    in_season(t.topic, t.held_on),
+                    "{ctx}: {} on {}",
+                    t.topic,
+                    t.held_on
+                );
             }
         }
     }

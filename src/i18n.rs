@@ -177,6 +177,11 @@ pub struct Messages {
     pub status_active: &'static str,
     pub status_closed: &'static str,
     pub coming_next: &'static str,
+    pub log_a_visit: &'static str,
+    pub due_for_me: &'static str,
+    pub nothing_due: &'static str,
+    pub overdue_demands: &'static str,
+    pub no_overdue_demands: &'static str,
 
     // form validation
     pub err_required: &'static str,
@@ -307,6 +312,11 @@ pub static ZH: Messages = Messages {
     status_active: "在营",
     status_closed: "已关闭",
     coming_next: "更多功能正在建设中。",
+    log_a_visit: "登记走访",
+    due_for_me: "我的待办",
+    nothing_due: "近期没有到期或逾期的事项。",
+    overdue_demands: "逾期未答复的诉求",
+    no_overdue_demands: "没有逾期的诉求。",
 
     err_required: "此项为必填项。",
     err_too_long: |max| format!("内容过长（最多 {max} 个字符）。"),
@@ -433,6 +443,11 @@ pub static EN: Messages = Messages {
     status_active: "Active",
     status_closed: "Closed",
     coming_next: "More is being built.",
+    log_a_visit: "Log a visit",
+    due_for_me: "Due for me",
+    nothing_due: "Nothing due or overdue soon.",
+    overdue_demands: "Overdue demands",
+    no_overdue_demands: "No overdue demands.",
 
     err_required: "This field is required.",
     err_too_long: |max| format!("Too long (at most {max} characters)."),

@@ -119,7 +119,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
                     StatusCode::GATEWAY_TIMEOUT,
                     state.config.request_timeout,
                 ))
-                .layer(RequestBodyLimitLayer::new(state.config.body_limit))
+                .layer(RequestBodyLimitLayer::new(state.config.upload_limit))
                 .layer(csrf),
         );
     Ok(app)

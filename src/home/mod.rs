@@ -13,6 +13,7 @@ use crate::auth::{Admin, Chief, DepartmentUser, StationUser};
 use crate::error::AppResult;
 use crate::i18n::Lang;
 use crate::web::PageCtx;
+use crate::web::record::{OpenItem, today};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -47,6 +48,7 @@ impl EnterpriseRow {
 struct OfficerHome {
     ctx: PageCtx,
     enterprises: Vec<EnterpriseRow>,
+    due: Vec<OpenItem>,
 }
 
 async fn officer(
@@ -67,7 +69,13 @@ async fn officer(
     )
     .fetch_all(&state.db)
     .await?;
-    Ok(OfficerHome { ctx, enterprises })
+    let due = crate::enterprises::due_for_officer(&state, me.station_id, me.user.user_id, ctx.lang)
+        .await?;
+    Ok(OfficerHome {
+        ctx,
+        enterprises,
+        due,
+    })
 }
 
 #[derive(Debug)]
@@ -90,6 +98,7 @@ impl IndustryCount {
 #[template(path = "home/chief.html")]
 struct ChiefHome {
     ctx: PageCtx,
+    overdue_demands: Vec<OpenItem>,
     total: i64,
     active: i64,
     officers: i64,
@@ -119,8 +128,16 @@ async fn chief(State(state): State<AppState>, ctx: PageCtx, me: Chief) -> AppRes
     )
     .fetch_all(&state.db)
     .await?;
+    let overdue_demands = crate::demands::overdue_for_station(
+        &state.db,
+        me.station_id,
+        today(&state.clock),
+        ctx.lang,
+    )
+    .await?;
     Ok(ChiefHome {
         ctx,
+        overdue_demands,
         total: counts.total,
         active: counts.active,
         officers: counts.officers,

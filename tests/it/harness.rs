@@ -70,6 +70,9 @@ async fn start_server() -> Server {
         }
     };
     let mut conn = PgConnection::connect_with(&admin).await.expect("connect");
+    if embedded.is_none() {
+        drop_leftovers(&mut conn).await;
+    }
     sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
         "drop database if exists {template}"
     )))
@@ -91,6 +94,33 @@ async fn start_server() -> Server {
         socket,
         tcp,
         _embedded: embedded,
+    }
+}
+
+/// On a shared server, drop the databases of earlier test runs whose
+/// process has ended (each run makes one per test).
+async fn drop_leftovers(conn: &mut PgConnection) {
+    let names: Vec<String> = sqlx::query_scalar(
+        "select datname from pg_database where datname like 'sanse\\_t\\_%' or datname like 'sanse\\_template\\_%'",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .unwrap_or_default();
+    for name in names {
+        let pid = name
+            .trim_start_matches("sanse_t_")
+            .trim_start_matches("sanse_template_")
+            .split('_')
+            .next()
+            .unwrap_or("");
+        let alive = !pid.is_empty() && std::path::Path::new(&format!("/proc/{pid}")).exists();
+        if !alive {
+            let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "drop database if exists {name} with (force)"
+            )))
+            .execute(&mut *conn)
+            .await;
+        }
     }
 }
 
@@ -513,6 +543,40 @@ impl Client {
             req = req.header(*k, *v);
         }
         self.send(req.body(Body::from(body)).unwrap()).await
+    }
+
+    /// POST a file upload; the form token goes in the query string, as the
+    /// upload forms do.
+    pub async fn post_file(
+        &mut self,
+        path: &str,
+        field: &str,
+        filename: &str,
+        content: &[u8],
+    ) -> Resp {
+        let token = self.csrf.clone().unwrap_or_default();
+        let boundary = "----sanse-test-boundary-7d93";
+        let mut body = Vec::new();
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\nContent-Type: text/csv\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(content);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri(format!("{path}{sep}csrf={token}"))
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
     }
 
     pub async fn login(&mut self, username: &str, password: &str) -> Resp {

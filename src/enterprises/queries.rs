@@ -1,0 +1,378 @@
+//! The SQL of the enterprise register. Every query takes the station.
+
+use chrono::{DateTime, Utc};
+use sqlx::{PgConnection, PgPool};
+
+use super::{EnterpriseInput, Status};
+use crate::level::Level;
+
+/// An enterprise as stored, with its names resolved.
+#[derive(Debug, Clone)]
+pub struct Enterprise {
+    pub enterprise_id: i64,
+    pub name: String,
+    pub credit_code: String,
+    pub industry_code: String,
+    pub industry: String,
+    pub industry_en: String,
+    pub address: String,
+    pub legal_rep: String,
+    pub security_manager: String,
+    pub security_phone: String,
+    pub employee_count: i32,
+    pub liaison_officer_id: Option<i64>,
+    pub liaison_name: Option<String>,
+    pub status: Status,
+    pub current_level: Option<Level>,
+    pub version: i32,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The list's filters, already parsed.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// `%…%` pattern with LIKE wildcards escaped, or empty.
+    pub pattern: String,
+    pub industry: String,
+    /// "", "green", "yellow", "red" or "unrated".
+    pub level: String,
+    pub liaison: Option<i64>,
+    /// "active", "closed" or "all".
+    pub status: String,
+    /// "name", "code", "employees", "level" or "updated".
+    pub sort: String,
+}
+
+pub(super) async fn get(db: &PgPool, station_id: i64, id: i64) -> sqlx::Result<Option<Enterprise>> {
+    sqlx::query_as!(
+        Enterprise,
+        r#"select e.enterprise_id, e.name, e.credit_code, e.industry_code, i.name as industry,
+                  i.name_en as industry_en, e.address, e.legal_rep, e.security_manager,
+                  e.security_phone, e.employee_count, e.liaison_officer_id,
+                  u.display_name as "liaison_name?", e.status as "status: Status",
+                  e.current_level as "current_level: Level", e.version, e.updated_at
+           from enterprise e
+           join industry i on i.code = e.industry_code
+           left join app_user u on u.user_id = e.liaison_officer_id
+           where e.enterprise_id = $1 and e.station_id = $2 and e.deleted_at is null"#,
+        id,
+        station_id
+    )
+    .fetch_optional(db)
+    .await
+}
+
+pub(super) async fn count(db: &PgPool, station_id: i64, f: &Filter) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        r#"select count(*) as "n!" from enterprise e
+           where e.station_id = $1 and e.deleted_at is null
+             and ($2 = '' or e.name ilike $2 or e.credit_code ilike $2 or e.address ilike $2)
+             and ($3 = '' or e.industry_code = $3)
+             and ($4 = '' or ($4 = 'unrated' and e.current_level is null)
+                  or e.current_level::text = $4)
+             and ($5::bigint is null or e.liaison_officer_id = $5)
+             and ($6 = 'all' or e.status::text = $6)"#,
+        station_id,
+        f.pattern,
+        f.industry,
+        f.level,
+        f.liaison,
+        f.status
+    )
+    .fetch_one(db)
+    .await
+}
+
+pub(super) async fn list(
+    db: &PgPool,
+    station_id: i64,
+    f: &Filter,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<Enterprise>> {
+    sqlx::query_as!(
+        Enterprise,
+        r#"select e.enterprise_id, e.name, e.credit_code, e.industry_code, i.name as industry,
+                  i.name_en as industry_en, e.address, e.legal_rep, e.security_manager,
+                  e.security_phone, e.employee_count, e.liaison_officer_id,
+                  u.display_name as "liaison_name?", e.status as "status: Status",
+                  e.current_level as "current_level: Level", e.version, e.updated_at
+           from enterprise e
+           join industry i on i.code = e.industry_code
+           left join app_user u on u.user_id = e.liaison_officer_id
+           where e.station_id = $1 and e.deleted_at is null
+             and ($2 = '' or e.name ilike $2 or e.credit_code ilike $2 or e.address ilike $2)
+             and ($3 = '' or e.industry_code = $3)
+             and ($4 = '' or ($4 = 'unrated' and e.current_level is null)
+                  or e.current_level::text = $4)
+             and ($5::bigint is null or e.liaison_officer_id = $5)
+             and ($6 = 'all' or e.status::text = $6)
+           order by
+             case when $7 = 'code' then e.credit_code end,
+             case when $7 = 'employees' then e.employee_count end desc,
+             case when $7 = 'level' then case e.current_level when 'red' then 0
+                  when 'yellow' then 1 when 'green' then 2 else 3 end end,
+             case when $7 = 'updated' then e.updated_at end desc,
+             e.name, e.enterprise_id
+           limit $8 offset $9"#,
+        station_id,
+        f.pattern,
+        f.industry,
+        f.level,
+        f.liaison,
+        f.status,
+        f.sort,
+        limit,
+        offset
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// The enterprise holding `credit_code` in the station, if any (not `except_id`).
+pub(super) async fn holder_of_code(
+    conn: &mut PgConnection,
+    station_id: i64,
+    credit_code: &str,
+    except_id: Option<i64>,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar!(
+        "select name from enterprise
+         where station_id = $1 and credit_code = $2 and enterprise_id <> coalesce($3::bigint, 0)",
+        station_id,
+        credit_code,
+        except_id
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+pub(super) async fn insert(
+    conn: &mut PgConnection,
+    station_id: i64,
+    e: &EnterpriseInput,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        "insert into enterprise (station_id, name, credit_code, industry_code, address, legal_rep,
+                                 security_manager, security_phone, employee_count,
+                                 liaison_officer_id, status)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         returning enterprise_id",
+        station_id,
+        e.name,
+        e.credit_code.as_str(),
+        e.industry_code,
+        e.address,
+        e.legal_rep,
+        e.security_manager,
+        e.security_phone,
+        e.employee_count,
+        e.liaison_officer_id,
+        e.status as Status
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// Many at once (CSV import): one statement.
+pub(super) async fn insert_many(
+    conn: &mut PgConnection,
+    station_id: i64,
+    rows: &[EnterpriseInput],
+) -> sqlx::Result<Vec<i64>> {
+    let col = |f: fn(&EnterpriseInput) -> String| rows.iter().map(f).collect::<Vec<_>>();
+    let names = col(|e| e.name.clone());
+    let codes = col(|e| e.credit_code.as_str().to_owned());
+    let industries = col(|e| e.industry_code.clone());
+    let addresses = col(|e| e.address.clone());
+    let reps = col(|e| e.legal_rep.clone());
+    let managers = col(|e| e.security_manager.clone());
+    let phones = col(|e| e.security_phone.clone());
+    let statuses = col(|e| e.status.code().to_owned());
+    let employees: Vec<i32> = rows.iter().map(|e| e.employee_count).collect();
+    let liaisons: Vec<Option<i64>> = rows.iter().map(|e| e.liaison_officer_id).collect();
+    sqlx::query_scalar!(
+        r#"insert into enterprise (station_id, name, credit_code, industry_code, address, legal_rep,
+                                  security_manager, security_phone, employee_count,
+                                  liaison_officer_id, status)
+           select $1, * from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                                    $7::text[], $8::text[], $9::int[], $10::bigint[],
+                                    $11::text[]::enterprise_status[])
+           returning enterprise_id"#,
+        station_id,
+        &names,
+        &codes,
+        &industries,
+        &addresses,
+        &reps,
+        &managers,
+        &phones,
+        &employees,
+        &liaisons as &[Option<i64>],
+        &statuses
+    )
+    .fetch_all(conn)
+    .await
+}
+
+pub(super) async fn update(
+    conn: &mut PgConnection,
+    station_id: i64,
+    id: i64,
+    version: i32,
+    e: &EnterpriseInput,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        "update enterprise set name = $4, credit_code = $5, industry_code = $6, address = $7,
+                legal_rep = $8, security_manager = $9, security_phone = $10,
+                employee_count = $11, liaison_officer_id = $12, status = $13,
+                version = version + 1
+         where enterprise_id = $1 and station_id = $2 and version = $3 and deleted_at is null",
+        id,
+        station_id,
+        version,
+        e.name,
+        e.credit_code.as_str(),
+        e.industry_code,
+        e.address,
+        e.legal_rep,
+        e.security_manager,
+        e.security_phone,
+        e.employee_count,
+        e.liaison_officer_id,
+        e.status as Status
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub(super) async fn soft_delete(
+    conn: &mut PgConnection,
+    station_id: i64,
+    id: i64,
+    user_id: i64,
+) -> sqlx::Result<Option<(String, String)>> {
+    let row = sqlx::query!(
+        "update enterprise set deleted_at = now(), deleted_by = $3
+         where enterprise_id = $1 and station_id = $2 and deleted_at is null
+         returning name, credit_code",
+        id,
+        station_id,
+        user_id
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|r| (r.name, r.credit_code)))
+}
+
+#[derive(Debug, Clone)]
+pub struct Industry {
+    pub code: String,
+    pub name: String,
+    pub name_en: String,
+}
+
+pub(super) async fn industries(db: &PgPool) -> sqlx::Result<Vec<Industry>> {
+    sqlx::query_as!(
+        Industry,
+        "select code, name, name_en from industry order by sort_order"
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Officers with their user names, for matching the import's liaison column.
+pub struct OfficerName {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+}
+
+pub(super) async fn officer_names(db: &PgPool, station_id: i64) -> sqlx::Result<Vec<OfficerName>> {
+    sqlx::query_as!(
+        OfficerName,
+        "select user_id, username, display_name from app_user
+         where station_id = $1 and role in ('officer', 'chief') and disabled_at is null",
+        station_id
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Credit codes already registered in the station.
+pub(super) async fn station_codes(
+    db: &PgPool,
+    station_id: i64,
+) -> sqlx::Result<Vec<(String, String)>> {
+    let rows = sqlx::query!(
+        "select credit_code, name from enterprise where station_id = $1",
+        station_id
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.credit_code, r.name)).collect())
+}
+
+pub(super) async fn stage_import(
+    db: &PgPool,
+    station_id: i64,
+    user_id: i64,
+    filename: &str,
+    rows: &serde_json::Value,
+) -> sqlx::Result<i64> {
+    // Uploads nobody confirmed within a day are dropped.
+    sqlx::query!("delete from enterprise_import where created_at < now() - interval '1 day'")
+        .execute(db)
+        .await?;
+    sqlx::query_scalar!(
+        "insert into enterprise_import (station_id, user_id, filename, rows)
+         values ($1, $2, $3, $4) returning enterprise_import_id",
+        station_id,
+        user_id,
+        filename,
+        rows
+    )
+    .fetch_one(db)
+    .await
+}
+
+pub(super) struct StagedImport {
+    pub filename: String,
+    pub rows: serde_json::Value,
+}
+
+/// A staged upload of this user in this station.
+pub(super) async fn staged_import(
+    conn: &mut PgConnection,
+    station_id: i64,
+    user_id: i64,
+    id: i64,
+) -> sqlx::Result<Option<StagedImport>> {
+    sqlx::query_as!(
+        StagedImport,
+        "select filename, rows from enterprise_import
+         where enterprise_import_id = $1 and station_id = $2 and user_id = $3
+         for update",
+        id,
+        station_id,
+        user_id
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+pub(super) async fn drop_import(
+    conn: &mut PgConnection,
+    station_id: i64,
+    id: i64,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "delete from enterprise_import where enterprise_import_id = $1 and station_id = $2",
+        id,
+        station_id
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}

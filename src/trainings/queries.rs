@@ -1,0 +1,254 @@
+//! The SQL of trainings. Every query takes the station it is scoped to.
+
+use chrono::NaiveDate;
+use sqlx::{PgConnection, PgPool};
+
+use super::{Kind, Training, TrainingInput};
+
+pub(super) async fn insert(
+    conn: &mut PgConnection,
+    station_id: i64,
+    user_id: i64,
+    t: &TrainingInput,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        "insert into training (station_id, held_on, kind, topic, attendee_count, created_by)
+         values ($1, $2, $3, $4, $5, $6)
+         returning training_id",
+        station_id,
+        t.held_on,
+        t.kind as Kind,
+        t.topic,
+        t.attendee_count,
+        user_id
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// Replace the enterprises attending; only the station's enterprises are
+/// written. Returns how many were.
+pub(super) async fn set_attendees(
+    conn: &mut PgConnection,
+    station_id: i64,
+    training_id: i64,
+    enterprise_ids: &[i64],
+) -> sqlx::Result<u64> {
+    sqlx::query!(
+        "delete from training_enterprise where training_id = $1",
+        training_id
+    )
+    .execute(&mut *conn)
+    .await?;
+    let done = sqlx::query!(
+        "insert into training_enterprise (training_id, enterprise_id)
+         select $1, e.enterprise_id from enterprise e
+         where e.enterprise_id = any($2) and e.station_id = $3 and e.deleted_at is null",
+        training_id,
+        enterprise_ids,
+        station_id
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+pub(super) async fn get(db: &PgPool, station_id: i64, id: i64) -> sqlx::Result<Option<Training>> {
+    sqlx::query_as!(
+        Training,
+        r#"select t.training_id, t.held_on, t.kind as "kind: Kind", t.topic, t.attendee_count,
+                  t.version, u.display_name as created_by_name,
+                  array(select e.name from training_enterprise te
+                        join enterprise e on e.enterprise_id = te.enterprise_id
+                        where te.training_id = t.training_id and e.deleted_at is null
+                        order by e.name) as "enterprise_names!",
+                  array(select e.enterprise_id from training_enterprise te
+                        join enterprise e on e.enterprise_id = te.enterprise_id
+                        where te.training_id = t.training_id and e.deleted_at is null
+                        order by e.name) as "enterprise_ids!"
+           from training t
+           join app_user u on u.user_id = t.created_by
+           where t.training_id = $1 and t.station_id = $2 and t.deleted_at is null"#,
+        id,
+        station_id
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// Save if `version` is still the stored one; false when it is not.
+pub(super) async fn update(
+    conn: &mut PgConnection,
+    station_id: i64,
+    id: i64,
+    version: i32,
+    t: &TrainingInput,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        "update training set held_on = $4, kind = $5, topic = $6, attendee_count = $7,
+                version = version + 1
+         where training_id = $1 and station_id = $2 and version = $3 and deleted_at is null",
+        id,
+        station_id,
+        version,
+        t.held_on,
+        t.kind as Kind,
+        t.topic,
+        t.attendee_count
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub(super) struct Deleted {
+    pub held_on: NaiveDate,
+    pub kind: Kind,
+    pub topic: String,
+    pub attendee_count: i32,
+}
+
+pub(super) async fn soft_delete(
+    conn: &mut PgConnection,
+    station_id: i64,
+    id: i64,
+    user_id: i64,
+) -> sqlx::Result<Option<Deleted>> {
+    sqlx::query_as!(
+        Deleted,
+        r#"update training set deleted_at = now(), deleted_by = $3
+           where training_id = $1 and station_id = $2 and deleted_at is null
+           returning held_on, kind as "kind: Kind", topic, attendee_count"#,
+        id,
+        station_id,
+        user_id
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// An enterprise that may be ticked as attending.
+#[derive(Debug, Clone)]
+pub(super) struct Choosable {
+    pub enterprise_id: i64,
+    pub name: String,
+    pub closed: bool,
+}
+
+/// The station's active enterprises, and (when editing) those already
+/// attending `training_id` even if closed since.
+pub(super) async fn choosable(
+    db: &PgPool,
+    station_id: i64,
+    training_id: Option<i64>,
+) -> sqlx::Result<Vec<Choosable>> {
+    sqlx::query_as!(
+        Choosable,
+        r#"select e.enterprise_id, e.name, e.status = 'closed' as "closed!"
+           from enterprise e
+           where e.station_id = $1 and e.deleted_at is null
+             and (e.status = 'active'
+                  or exists(select 1 from training_enterprise te
+                            where te.training_id = $2 and te.enterprise_id = e.enterprise_id))
+           order by e.name, e.enterprise_id"#,
+        station_id,
+        training_id
+    )
+    .fetch_all(db)
+    .await
+}
+
+pub(super) async fn count(
+    db: &PgPool,
+    station_id: i64,
+    kind: Option<Kind>,
+    year: Option<i32>,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        r#"select count(*) as "n!" from training
+           where station_id = $1 and deleted_at is null
+             and ($2::training_kind is null or kind = $2)
+             and ($3::int is null or extract(year from held_on)::int = $3)"#,
+        station_id,
+        kind as Option<Kind>,
+        year
+    )
+    .fetch_one(db)
+    .await
+}
+
+pub(super) async fn list(
+    db: &PgPool,
+    station_id: i64,
+    kind: Option<Kind>,
+    year: Option<i32>,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<Training>> {
+    sqlx::query_as!(
+        Training,
+        r#"select t.training_id, t.held_on, t.kind as "kind: Kind", t.topic, t.attendee_count,
+                  t.version, u.display_name as created_by_name,
+                  array(select e.name from training_enterprise te
+                        join enterprise e on e.enterprise_id = te.enterprise_id
+                        where te.training_id = t.training_id and e.deleted_at is null
+                        order by e.name) as "enterprise_names!",
+                  array(select e.enterprise_id from training_enterprise te
+                        join enterprise e on e.enterprise_id = te.enterprise_id
+                        where te.training_id = t.training_id and e.deleted_at is null
+                        order by e.name) as "enterprise_ids!"
+           from training t
+           join app_user u on u.user_id = t.created_by
+           where t.station_id = $1 and t.deleted_at is null
+             and ($2::training_kind is null or t.kind = $2)
+             and ($3::int is null or extract(year from t.held_on)::int = $3)
+           order by t.held_on desc, t.training_id desc
+           limit $4 offset $5"#,
+        station_id,
+        kind as Option<Kind>,
+        year,
+        limit,
+        offset
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// The years with trainings, newest first, for the list's filter.
+pub(super) async fn years(db: &PgPool, station_id: i64) -> sqlx::Result<Vec<i32>> {
+    sqlx::query_scalar!(
+        r#"select distinct extract(year from held_on)::int as "year!" from training
+           where station_id = $1 and deleted_at is null
+           order by 1 desc"#,
+        station_id
+    )
+    .fetch_all(db)
+    .await
+}
+
+pub(super) struct TimelineRow {
+    pub training_id: i64,
+    pub held_on: NaiveDate,
+    pub kind: Kind,
+    pub topic: String,
+}
+
+/// The trainings `enterprise_id` attended.
+pub(super) async fn for_enterprise(
+    db: &PgPool,
+    station_id: i64,
+    enterprise_id: i64,
+) -> sqlx::Result<Vec<TimelineRow>> {
+    sqlx::query_as!(
+        TimelineRow,
+        r#"select t.training_id, t.held_on, t.kind as "kind: Kind", t.topic
+           from training t
+           join training_enterprise te on te.training_id = t.training_id
+           where t.station_id = $1 and te.enterprise_id = $2 and t.deleted_at is null
+           order by t.held_on desc, t.training_id desc"#,
+        station_id,
+        enterprise_id
+    )
+    .fetch_all(db)
+    .await
+}
