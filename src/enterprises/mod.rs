@@ -803,10 +803,10 @@ async fn show(
     let day = today(&state.clock);
     let (visits, hazards, disputes, incidents, demands, trainings) = tokio::try_join!(
         crate::visits::timeline(db, station, eid, lang),
-        crate::hazards::timeline(db, station, eid, lang),
+        crate::hazards::timeline(db, station, eid, day, lang),
         crate::disputes::timeline(db, station, eid, lang),
         crate::incidents::timeline(db, station, eid, lang),
-        crate::demands::timeline(db, station, eid, lang),
+        crate::demands::timeline(db, station, eid, day, lang),
         crate::trainings::timeline(db, station, eid, lang),
     )?;
     let mut timeline: Vec<TimelineEntry> =

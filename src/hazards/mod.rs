@@ -808,9 +808,9 @@ pub async fn timeline(
     db: &PgPool,
     station_id: i64,
     enterprise_id: i64,
+    today: NaiveDate,
     lang: Lang,
 ) -> sqlx::Result<Vec<TimelineEntry>> {
-    let today = crate::web::record::today(&crate::clock::Clock::default());
     let t = text(lang);
     let rows = queries::for_enterprise(db, station_id, enterprise_id).await?;
     Ok(rows

@@ -209,6 +209,17 @@ pub fn safe_next(next: Option<&str>) -> Option<String> {
     ok.then(|| next.to_owned())
 }
 
+/// A short fingerprint of the stylesheet, appended to its URL so that a new
+/// release is fetched at once despite the long cache lifetime.
+pub fn asset_version() -> &'static str {
+    static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/static/app.css");
+        let bytes = std::fs::read(path).unwrap_or_default();
+        crate::random::hex(&crate::random::sha256(&bytes)[..6])
+    });
+    VERSION.as_str()
+}
+
 /// A time as read in China Standard Time (UTC+8), where every station is.
 pub fn local_time(at: chrono::DateTime<chrono::Utc>) -> String {
     let cst = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");

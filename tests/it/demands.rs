@@ -853,9 +853,15 @@ async fn the_timeline_shows_the_enterprises_demands() {
         app.fixture.officer_a,
     )
     .await;
-    let entries = sanse::demands::timeline(&app.db, app.fixture.station_a, ent, Lang::Zh)
-        .await
-        .unwrap();
+    let entries = sanse::demands::timeline(
+        &app.db,
+        app.fixture.station_a,
+        ent,
+        sanse::web::record::today(&app.state.clock),
+        Lang::Zh,
+    )
+    .await
+    .unwrap();
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0].date, day("2026-01-10"));
     assert_eq!(entries[0].label, "诉求 · 困难诉求");
@@ -865,9 +871,15 @@ async fn the_timeline_shows_the_enterprises_demands() {
         Some("已逾期"),
         "due 2026-01-25, still open"
     );
-    let other = sanse::demands::timeline(&app.db, app.fixture.station_b, ent, Lang::Zh)
-        .await
-        .unwrap();
+    let other = sanse::demands::timeline(
+        &app.db,
+        app.fixture.station_b,
+        ent,
+        sanse::web::record::today(&app.state.clock),
+        Lang::Zh,
+    )
+    .await
+    .unwrap();
     assert!(other.is_empty(), "scoped to the station");
 }
 

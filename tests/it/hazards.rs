@@ -654,9 +654,15 @@ async fn the_timeline_shows_hazards_newest_first_with_overdue_alerts() {
         "新发现的隐患",
     )
     .await;
-    let entries = sanse::hazards::timeline(&app.db, app.fixture.station_a, ent, Lang::Zh)
-        .await
-        .unwrap();
+    let entries = sanse::hazards::timeline(
+        &app.db,
+        app.fixture.station_a,
+        ent,
+        sanse::web::record::today(&app.state.clock),
+        Lang::Zh,
+    )
+    .await
+    .unwrap();
     assert_eq!(entries.len(), 2);
     assert!(entries[0].summary.contains("新发现的隐患"));
     assert_eq!(entries[0].alert, None);
@@ -664,14 +670,26 @@ async fn the_timeline_shows_hazards_newest_first_with_overdue_alerts() {
     assert_eq!(entries[1].date, t - Duration::days(30));
     assert_eq!(entries[1].alert.as_deref(), Some("已逾期"));
     assert!(entries[1].label.contains("重大隐患"));
-    let en = sanse::hazards::timeline(&app.db, app.fixture.station_a, ent, Lang::En)
-        .await
-        .unwrap();
+    let en = sanse::hazards::timeline(
+        &app.db,
+        app.fixture.station_a,
+        ent,
+        sanse::web::record::today(&app.state.clock),
+        Lang::En,
+    )
+    .await
+    .unwrap();
     assert_eq!(en[1].alert.as_deref(), Some("Overdue"));
     // another station's enterprise through this station: nothing
-    let none = sanse::hazards::timeline(&app.db, app.fixture.station_a, ent_b, Lang::Zh)
-        .await
-        .unwrap();
+    let none = sanse::hazards::timeline(
+        &app.db,
+        app.fixture.station_a,
+        ent_b,
+        sanse::web::record::today(&app.state.clock),
+        Lang::Zh,
+    )
+    .await
+    .unwrap();
     assert!(none.is_empty());
 }
 
