@@ -14,12 +14,14 @@ pub mod demo;
 pub mod disputes;
 pub mod enterprises;
 pub mod error;
+pub mod evaluations;
 pub mod hazards;
 pub mod home;
 pub mod i18n;
 pub mod incidents;
 pub mod level;
 pub mod random;
+pub mod scoring;
 pub mod trainings;
 pub mod visits;
 pub mod web;
@@ -76,6 +78,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .merge(disputes::router())
         .merge(demands::router())
         .merge(trainings::router())
+        .merge(evaluations::router())
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             mw::session,

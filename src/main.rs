@@ -60,6 +60,23 @@ enum Command {
     Demo(ServeArgs),
     /// Apply database migrations and exit.
     Migrate,
+    /// Run a station's quarterly evaluation (a draft; publish in the browser).
+    Evaluate {
+        /// Station code, e.g. jiangnan.
+        #[arg(long)]
+        station: String,
+        /// Quarter, e.g. 2026-Q3.
+        #[arg(long)]
+        quarter: String,
+    },
+    /// Re-score a stored evaluation from its stored inputs and policy version
+    /// and report any difference (there must be none).
+    Rescore {
+        #[arg(long)]
+        station: String,
+        #[arg(long)]
+        quarter: String,
+    },
     /// Manage user accounts.
     User {
         #[command(subcommand)]
@@ -258,6 +275,44 @@ fn print_demo_accounts(bind: SocketAddr) {
     println!();
 }
 
+async fn evaluate(
+    pool: &PgPool,
+    station: &str,
+    quarter: sanse::scoring::Quarter,
+    rescore: bool,
+) -> anyhow::Result<()> {
+    use sanse::evaluations::service;
+    let station_id = sqlx::query_scalar!("select station_id from station where code = $1", station)
+        .fetch_optional(pool)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no station with code {station:?}"))?;
+    if rescore {
+        let differences = service::rescore(pool, station_id, quarter).await?;
+        for d in &differences {
+            println!("enterprise {}: {}", d.enterprise_id, d.what);
+        }
+        anyhow::ensure!(
+            differences.is_empty(),
+            "{} assessments differ",
+            differences.len()
+        );
+        println!("{station} {quarter}: every assessment reproduces exactly");
+        return Ok(());
+    }
+    let started = std::time::Instant::now();
+    let now = chrono::Utc::now();
+    let today = (now + chrono::Duration::hours(8)).date_naive();
+    let summary = service::run(pool, station_id, quarter, None, now, today).await?;
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "{station} {quarter}: {} enterprises assessed with policy v{} in {secs:.2} s ({:.0} per second)",
+        summary.assessed,
+        summary.policy_version,
+        summary.assessed as f64 / secs.max(1e-9)
+    );
+    Ok(())
+}
+
 fn read_password() -> anyhow::Result<String> {
     if std::io::stdin().is_terminal() {
         let first = rpassword::prompt_password("Password: ")?;
@@ -280,6 +335,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("migrations applied");
             close(pool, &mut embedded).await?;
             Ok(())
+        }
+        Command::Evaluate { station, quarter } | Command::Rescore { station, quarter } => {
+            let rescore = matches!(cli.command, Command::Rescore { .. });
+            let quarter = sanse::scoring::Quarter::parse(quarter)
+                .ok_or_else(|| anyhow::anyhow!("the quarter must look like 2026-Q3"))?;
+            let (pool, mut embedded) = open_database(&cli.db, 4).await?;
+            let result = evaluate(&pool, station, quarter, rescore).await;
+            close(pool, &mut embedded).await?;
+            result
         }
         Command::User {
             command:

@@ -184,7 +184,7 @@ pub(super) struct Extension {
 
 impl Extension {
     pub(super) fn at_local(&self) -> String {
-        crate::web::local_time(self.at)
+        crate::web::local_time(&self.at)
     }
 }
 

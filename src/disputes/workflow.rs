@@ -316,7 +316,7 @@ impl ShowPage {
     }
 
     fn when(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
-        local_time(*at)
+        local_time(at)
     }
 }
 

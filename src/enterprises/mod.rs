@@ -771,6 +771,7 @@ struct ShowPage {
     e: Enterprise,
     open_items: Vec<OpenItem>,
     timeline: Vec<TimelineEntry>,
+    history: Vec<crate::evaluations::queries::HistoryRow>,
     can_delete: bool,
 }
 
@@ -784,6 +785,10 @@ impl ShowPage {
             Lang::Zh => &self.e.industry,
             Lang::En => &self.e.industry_en,
         }
+    }
+
+    fn level_badge(&self, level: &Option<Level>) -> level::Badge {
+        level::badge(*level, self.ctx.t)
     }
 }
 
@@ -816,19 +821,22 @@ async fn show(
             .collect();
     timeline.sort_by_key(|e| std::cmp::Reverse(e.date));
     timeline.truncate(TIMELINE_LIMIT);
-    let (hazard_items, dispute_items, demand_items) = tokio::try_join!(
+    let (hazard_items, dispute_items, demand_items, reinspections) = tokio::try_join!(
         crate::hazards::open_items(db, station, eid, day, lang),
         crate::disputes::open_items(db, station, eid, day, lang),
         crate::demands::open_items(db, station, eid, day, lang),
+        crate::evaluations::reinspection_open_items(db, station, eid, day, lang),
     )?;
-    let mut open_items: Vec<OpenItem> = [hazard_items, dispute_items, demand_items]
+    let mut open_items: Vec<OpenItem> = [reinspections, hazard_items, dispute_items, demand_items]
         .into_iter()
         .flatten()
         .collect();
     // Overdue first, then by due date, undated last.
     open_items.sort_by_key(|i| (!i.overdue, i.due.is_none(), i.due));
+    let history = crate::evaluations::history(db, station, eid).await?;
     Ok(ShowPage {
         tx: text(ctx.lang),
+        history,
         can_delete: me.user.role == Role::Chief,
         ctx,
         e,
@@ -846,12 +854,16 @@ pub async fn due_for_officer(
 ) -> sqlx::Result<Vec<OpenItem>> {
     let db = &state.db;
     let day = today(&state.clock);
-    let (hazards, disputes, demands) = tokio::try_join!(
+    let (reinspections, hazards, disputes, demands) = tokio::try_join!(
+        crate::evaluations::reinspections_due(db, station_id, user_id, day, lang),
         crate::hazards::due_for_officer(db, station_id, user_id, day, lang),
         crate::disputes::due_for_officer(db, station_id, user_id, day, lang),
         crate::demands::due_for_officer(db, station_id, user_id, day, lang),
     )?;
-    let mut items: Vec<OpenItem> = [hazards, disputes, demands].into_iter().flatten().collect();
+    let mut items: Vec<OpenItem> = [reinspections, hazards, disputes, demands]
+        .into_iter()
+        .flatten()
+        .collect();
     items.sort_by_key(|i| (!i.overdue, i.due.is_none(), i.due));
     Ok(items)
 }

@@ -273,7 +273,7 @@ pub struct Industry {
     pub name_en: String,
 }
 
-pub(super) async fn industries(db: &PgPool) -> sqlx::Result<Vec<Industry>> {
+pub async fn industries(db: &PgPool) -> sqlx::Result<Vec<Industry>> {
     sqlx::query_as!(
         Industry,
         "select code, name, name_en from industry order by sort_order"

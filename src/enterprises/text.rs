@@ -80,8 +80,8 @@ pub struct EnterpriseText {
     pub import_changed: &'static str,
 }
 
-pub fn text(lang: Lang) -> &'static EnterpriseText {
-    match lang {
+pub fn text(lang: impl Into<Lang>) -> &'static EnterpriseText {
+    match lang.into() {
         Lang::Zh => &ZH,
         Lang::En => &EN,
     }

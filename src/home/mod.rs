@@ -165,7 +165,7 @@ pub struct AuditRow {
 
 impl AuditRow {
     pub fn when(&self) -> String {
-        crate::web::local_time(self.at)
+        crate::web::local_time(&self.at)
     }
 }
 

@@ -221,7 +221,7 @@ pub fn asset_version() -> &'static str {
 }
 
 /// A time as read in China Standard Time (UTC+8), where every station is.
-pub fn local_time(at: chrono::DateTime<chrono::Utc>) -> String {
+pub fn local_time(at: &chrono::DateTime<chrono::Utc>) -> String {
     let cst = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
     at.with_timezone(&cst).format("%Y-%m-%d %H:%M").to_string()
 }
@@ -297,6 +297,7 @@ impl PageCtx {
         }
         if matches!(user.role, Role::Officer | Role::Chief) {
             for (href, label) in [
+                ("/evaluations", self.t.nav_evaluations),
                 ("/enterprises", self.t.nav_enterprises),
                 ("/visits", self.t.nav_visits),
                 ("/hazards", self.t.nav_hazards),

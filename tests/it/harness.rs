@@ -437,13 +437,30 @@ impl Resp {
         Some(tag[v + 7..].split('"').next()?.to_owned())
     }
 
-    /// The text of the element with `id`, tags stripped.
+    /// The text of the element with `id`, tags stripped (up to the first
+    /// closing tag of the element's own name).
     pub fn text_of_id(&self, id: &str) -> Option<String> {
         let marker = format!("id=\"{id}\"");
         let at = self.body.find(&marker)?;
+        let tag_start = self.body[..at].rfind('<')?;
+        let name: String = self.body[tag_start + 1..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
         let open_end = at + self.body[at..].find('>')? + 1;
-        let close = open_end + self.body[open_end..].find("</")?;
-        Some(self.body[open_end..close].trim().to_owned())
+        let close = open_end + self.body[open_end..].find(&format!("</{name}>"))?;
+        let inner = &self.body[open_end..close];
+        let mut text = String::new();
+        let mut in_tag = false;
+        for c in inner.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => text.push(c),
+                _ => {}
+            }
+        }
+        Some(text.split_whitespace().collect::<Vec<_>>().join(" "))
     }
 }
 

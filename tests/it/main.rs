@@ -12,6 +12,7 @@ mod demands;
 mod demo;
 mod disputes;
 mod enterprises;
+mod evaluations;
 mod hazards;
 mod incidents;
 mod pages;

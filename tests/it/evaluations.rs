@@ -1,0 +1,377 @@
+//! The quarterly evaluation through the browser: run, board, assessment,
+//! override, publish, and what is refused.
+
+use axum::http::StatusCode;
+
+use crate::harness::{TestApp, insert_enterprise};
+
+const Q: &str = "2026-Q3";
+
+/// An inspection on `date` answering the ten items of checklist 1: the first
+/// `passed` pass, the rest fail.
+async fn inspect(app: &TestApp, station: i64, enterprise: i64, date: &str, passed: i32) {
+    let visit: i64 = sqlx::query_scalar(
+        "insert into visit (station_id, enterprise_id, visited_on, kind, checklist_template_id, created_by)
+         values ($1, $2, $3::date, 'inspection', 1, $4) returning visit_id",
+    )
+    .bind(station)
+    .bind(enterprise)
+    .bind(date)
+    .bind(app.fixture.officer_a)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into visit_check (visit_id, checklist_item_id, answer)
+         select $1, checklist_item_id, case when position <= $2 then 'pass'::check_answer else 'fail'::check_answer end
+         from checklist_item where checklist_template_id = 1",
+    )
+    .bind(visit)
+    .bind(passed)
+    .execute(&app.db)
+    .await
+    .unwrap();
+}
+
+struct Scene {
+    app: TestApp,
+    green: i64,
+    yellow: i64,
+    red: i64,
+    unrated: i64,
+}
+
+async fn scene() -> Scene {
+    let app = TestApp::new().await;
+    let (a, officer) = (app.fixture.station_a, Some(app.fixture.officer_a));
+    let green = insert_enterprise(&app.db, a, "临江满分企业有限公司", officer).await;
+    let yellow = insert_enterprise(&app.db, a, "临江一般企业有限公司", officer).await;
+    let red = insert_enterprise(&app.db, a, "临江隐患企业有限公司", officer).await;
+    let unrated = insert_enterprise(&app.db, a, "临江未检企业有限公司", officer).await;
+    let other = insert_enterprise(&app.db, app.fixture.station_b, "乙站企业有限公司", None).await;
+    inspect(&app, a, green, "2026-08-10", 10).await;
+    inspect(&app, a, yellow, "2026-08-11", 5).await; // safety 20 → total 80
+    inspect(&app, a, red, "2026-08-12", 10).await;
+    inspect(&app, app.fixture.station_b, other, "2026-08-12", 10).await;
+    // a major hazard of the red one, overdue at quarter end: veto
+    sqlx::query(
+        "insert into hazard (station_id, enterprise_id, found_on, severity, description, deadline, created_by)
+         values ($1, $2, '2026-07-01', 'major', '危化品混放', '2026-07-15', $3)",
+    )
+    .bind(a)
+    .bind(red)
+    .bind(app.fixture.officer_a)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    Scene {
+        app,
+        green,
+        yellow,
+        red,
+        unrated,
+    }
+}
+
+#[tokio::test]
+async fn a_chief_runs_reviews_overrides_and_publishes_a_quarter() {
+    let s = scene().await;
+    let app = &s.app;
+    let mut chief = app.login("chief.a").await;
+    let list = chief.get("/evaluations").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("开始评定"));
+    let run = chief.post("/evaluations", &[("quarter", Q)]).await;
+    assert_eq!(run.status, StatusCode::SEE_OTHER, "{}", run.body);
+    assert_eq!(run.location(), format!("/evaluations/{Q}"));
+
+    let board = chief.get(&format!("/evaluations/{Q}")).await;
+    assert_eq!(board.status, StatusCode::OK);
+    for (level, n) in [
+        ("green", "1"),
+        ("yellow", "1"),
+        ("red", "1"),
+        ("unrated", "1"),
+    ] {
+        assert_eq!(
+            board.text_of_id(&format!("count-{level}")).unwrap(),
+            n,
+            "{level}"
+        );
+    }
+    assert!(
+        !board.body.contains("乙站企业有限公司"),
+        "only this station"
+    );
+    assert!(
+        board.text_of_id("movement-new").unwrap().contains('3'),
+        "three rated for the first time"
+    );
+
+    // the assessment explains itself
+    let yellow_url = format!("/evaluations/{Q}/{}", s.yellow);
+    let page = chief.get(&yellow_url).await;
+    assert_eq!(page.text_of_id("score-safety").unwrap(), "20");
+    assert_eq!(page.text_of_id("score-total").unwrap(), "80");
+    assert!(
+        page.text_of_id("reasons").unwrap().contains("−20"),
+        "{:?}",
+        page.text_of_id("reasons")
+    );
+    let red_page = chief.get(&format!("/evaluations/{Q}/{}", s.red)).await;
+    assert!(red_page.body.contains("一票否决"));
+    let unrated_page = chief.get(&format!("/evaluations/{Q}/{}", s.unrated)).await;
+    assert!(
+        unrated_page
+            .text_of_id("final-level")
+            .unwrap()
+            .contains("未评定")
+    );
+
+    // override without a reason: refused, nothing changed
+    let refused = chief
+        .post(
+            &format!("{yellow_url}/override"),
+            &[("level", "green"), ("reason", "  ")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        refused.text_of_id("reason-error").unwrap(),
+        "调整等级必须填写理由。"
+    );
+    let level: Option<String> =
+        sqlx::query_scalar("select final_level::text from assessment where enterprise_id = $1")
+            .bind(s.yellow)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(level.as_deref(), Some("yellow"));
+    // with a reason
+    let ok = chief
+        .post(
+            &format!("{yellow_url}/override"),
+            &[("level", "green"), ("reason", "已当场整改并复查合格")],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let page = chief.get(&yellow_url).await;
+    assert!(
+        page.text_of_id("computed-level").unwrap().contains("黄色"),
+        "computed level stays visible"
+    );
+    assert!(page.text_of_id("final-level").unwrap().contains("绿色"));
+    assert!(
+        page.text_of_id("override-reason")
+            .unwrap()
+            .contains("已当场整改并复查合格")
+    );
+    let overridden = chief.get(&format!("/evaluations/{Q}?overridden=1")).await;
+    assert!(
+        overridden.body.contains("临江一般企业有限公司")
+            && !overridden.body.contains("临江满分企业有限公司")
+    );
+
+    // publish
+    let published = chief.post(&format!("/evaluations/{Q}/publish"), &[]).await;
+    assert_eq!(published.status, StatusCode::SEE_OTHER);
+    let levels: Vec<(i64, Option<String>)> = sqlx::query_as(
+        "select enterprise_id, current_level::text from enterprise where station_id = $1 order by enterprise_id",
+    )
+    .bind(app.fixture.station_a)
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    let level_of = |id: i64| levels.iter().find(|(e, _)| *e == id).unwrap().1.clone();
+    assert_eq!(level_of(s.green).as_deref(), Some("green"));
+    assert_eq!(
+        level_of(s.yellow).as_deref(),
+        Some("green"),
+        "the override is the final level"
+    );
+    assert_eq!(level_of(s.red).as_deref(), Some("red"));
+    assert_eq!(level_of(s.unrated), None);
+    let other_level: Option<String> =
+        sqlx::query_scalar("select current_level::text from enterprise where station_id = $1")
+            .bind(app.fixture.station_b)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(other_level, None, "another station untouched");
+    // the red one gets a re-inspection for its liaison officer
+    let reinspections: Vec<(i64, Option<i64>)> =
+        sqlx::query_as("select enterprise_id, assigned_to from reinspection")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(reinspections, [(s.red, Some(app.fixture.officer_a))]);
+    // the enterprise page shows the level history
+    let ent = chief.get(&format!("/enterprises/{}", s.red)).await;
+    assert!(
+        ent.text_of_id("level-history")
+            .is_some_and(|h| h.contains(Q))
+    );
+    let actions = app.audit_actions().await;
+    for action in [
+        "evaluation.run",
+        "assessment.override",
+        "evaluation.publish",
+    ] {
+        assert!(actions.iter().any(|a| a == action), "{action} audited");
+    }
+
+    // publishing twice, running again, overriding after publication: refused, nothing changes
+    let twice = chief.post(&format!("/evaluations/{Q}/publish"), &[]).await;
+    assert_eq!(twice.status, StatusCode::CONFLICT);
+    assert!(
+        twice
+            .text_of_id("board-error")
+            .unwrap()
+            .contains("已发布并锁定")
+    );
+    let rerun = chief.post("/evaluations", &[("quarter", Q)]).await;
+    assert_eq!(rerun.status, StatusCode::CONFLICT);
+    assert!(
+        rerun
+            .text_of_id("quarter-error")
+            .unwrap()
+            .contains("已发布并锁定")
+    );
+    let late = chief
+        .post(
+            &format!("/evaluations/{Q}/{}/override", s.red),
+            &[("level", "yellow"), ("reason", "想改")],
+        )
+        .await;
+    assert_eq!(late.status, StatusCode::CONFLICT);
+    let red_final: Option<String> =
+        sqlx::query_scalar("select final_level::text from assessment where enterprise_id = $1")
+            .bind(s.red)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(red_final.as_deref(), Some("red"));
+    let revisions: i64 = sqlx::query_scalar("select count(*) from evaluation_revision")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(revisions, 1);
+}
+
+#[tokio::test]
+async fn a_draft_can_be_run_again_and_replaces_itself() {
+    let s = scene().await;
+    let mut chief = s.app.login("chief.a").await;
+    chief.post("/evaluations", &[("quarter", Q)]).await;
+    // the unrated one gets inspected; running again picks it up
+    inspect(&s.app, s.app.fixture.station_a, s.unrated, "2026-09-01", 9).await;
+    let again = chief.post("/evaluations", &[("quarter", Q)]).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    let board = chief.get(&format!("/evaluations/{Q}")).await;
+    assert_eq!(board.text_of_id("count-unrated").unwrap(), "0");
+    assert_eq!(board.text_of_id("count-green").unwrap(), "2");
+    let (evaluations, assessments): (i64, i64) = sqlx::query_as(
+        "select (select count(*) from evaluation), (select count(*) from assessment)",
+    )
+    .fetch_one(&s.app.db)
+    .await
+    .unwrap();
+    assert_eq!((evaluations, assessments), (1, 4));
+    let _ = s.green;
+}
+
+#[tokio::test]
+async fn bad_quarters_and_roles_are_refused() {
+    let s = scene().await;
+    let mut chief = s.app.login("chief.a").await;
+    for bad in ["2026-Q5", "2026Q3", "", "'; drop table evaluation; --"] {
+        let resp = chief.post("/evaluations", &[("quarter", bad)]).await;
+        assert_eq!(resp.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        assert!(
+            resp.text_of_id("quarter-error")
+                .unwrap()
+                .contains("YYYY-Qn")
+        );
+    }
+    let future = chief.post("/evaluations", &[("quarter", "2099-Q1")]).await;
+    assert_eq!(future.status, StatusCode::CONFLICT);
+    assert!(
+        future
+            .text_of_id("quarter-error")
+            .unwrap()
+            .contains("尚未开始")
+    );
+    chief.post("/evaluations", &[("quarter", Q)]).await;
+
+    // officers read the board but do not run, override or publish
+    let mut officer = s.app.login("officer.a").await;
+    assert_eq!(
+        officer.get(&format!("/evaluations/{Q}")).await.status,
+        StatusCode::OK
+    );
+    let page = officer.get(&format!("/evaluations/{Q}/{}", s.yellow)).await;
+    assert!(
+        !page.body.contains("/override"),
+        "no override form for officers"
+    );
+    assert_eq!(
+        officer.post("/evaluations", &[("quarter", Q)]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        officer
+            .post(&format!("/evaluations/{Q}/publish"), &[])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        officer
+            .post(
+                &format!("/evaluations/{Q}/{}/override", s.yellow),
+                &[("level", "green"), ("reason", "x")]
+            )
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let status: String = sqlx::query_scalar("select status::text from evaluation")
+        .fetch_one(&s.app.db)
+        .await
+        .unwrap();
+    assert_eq!(status, "draft");
+
+    // another station sees none of it
+    let mut chief_b = s.app.login("officer.b").await;
+    assert_eq!(
+        chief_b.get(&format!("/evaluations/{Q}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        chief_b
+            .get(&format!("/evaluations/{Q}/{}", s.yellow))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        chief_b.get("/evaluations/junk").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let mut dept = s.app.login("dept.x").await;
+    assert_eq!(dept.get("/evaluations").await.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_board_exports_csv() {
+    let s = scene().await;
+    let mut chief = s.app.login("chief.a").await;
+    chief.post("/evaluations", &[("quarter", Q)]).await;
+    let csv = chief
+        .get(&format!("/evaluations/{Q}/export.csv?level=red"))
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.body.starts_with('\u{feff}'));
+    assert!(csv.body.contains("临江隐患企业有限公司"));
+    assert!(!csv.body.contains("临江满分企业有限公司"));
+}
