@@ -2,6 +2,7 @@
 //! their reasons, overrides and publication.
 
 mod gather;
+pub mod objections;
 pub mod queries;
 pub mod service;
 mod text;
@@ -13,6 +14,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use chrono::Utc;
 use serde::Deserialize;
 
 use crate::AppState;
@@ -41,6 +43,14 @@ pub fn router() -> Router<AppState> {
         .route(
             "/evaluations/{quarter}/{enterprise_id}/override",
             post(override_level),
+        )
+        .route(
+            "/evaluations/{quarter}/{enterprise_id}/objections",
+            post(objections::create),
+        )
+        .route(
+            "/evaluations/{quarter}/{enterprise_id}/objections/{objection_id}/decide",
+            post(objections::decide),
         )
 }
 
@@ -517,6 +527,7 @@ struct AssessmentPage {
     a: AssessmentRow,
     reasons: Vec<Reason>,
     history: Vec<HistoryRow>,
+    objections: Vec<objections::Objection>,
     is_chief: bool,
     form_level: String,
     form_reason: String,
@@ -542,6 +553,20 @@ impl AssessmentPage {
             "new" => self.tx.new,
             _ => self.tx.same,
         }
+    }
+
+    fn objection_status(&self, status: &str) -> &'static str {
+        match status {
+            "upheld" => self.tx.upheld,
+            "rejected" => self.tx.rejected,
+            _ => self.tx.under_review,
+        }
+    }
+
+    fn today(&self) -> String {
+        (Utc::now() + chrono::Duration::hours(8))
+            .date_naive()
+            .to_string()
     }
 
     fn level_options(&self) -> Vec<(&'static str, &'static str)> {
@@ -586,8 +611,10 @@ async fn assessment(
 ) -> AppResult<AssessmentPage> {
     let (evaluation, a, reasons, history) =
         load_assessment(&state, me.station_id, &quarter, &enterprise_id).await?;
+    let objections = objections::for_assessment(&state.db, me.station_id, a.assessment_id).await?;
     Ok(AssessmentPage {
         tx: text(ctx.lang),
+        objections,
         ctx,
         form_level: a
             .override_level
@@ -652,6 +679,8 @@ async fn override_level(
         } else {
             StatusCode::UNPROCESSABLE_ENTITY
         };
+        let objections =
+            objections::for_assessment(&state.db, me.station_id, a.assessment_id).await?;
         let page = AssessmentPage {
             ctx: PageCtx::new(&req),
             tx: t,
@@ -659,6 +688,7 @@ async fn override_level(
             a,
             reasons,
             history,
+            objections,
             is_chief: true,
             form_level: form.level,
             form_reason: form.reason,

@@ -41,21 +41,56 @@ pub async fn policy_for(
             "no policy in force for {quarter}"
         )));
     };
-    let policy = match row.params {
+    let policy = policy_from_row(
+        row.params,
+        row.version,
+        row.mass_dispute_threshold,
+        row.demand_response_days,
+    )?;
+    Ok((row.scoring_policy_id, policy))
+}
+
+/// A stored policy row as a `Policy`. Version 1 predates stored parameters:
+/// it is DESIGN.md's defaults with the row's field-work parameters.
+fn policy_from_row(
+    params: Option<Value>,
+    version: i32,
+    mass_dispute_threshold: i32,
+    demand_response_days: i32,
+) -> Result<Policy, EvalError> {
+    match params {
         Some(params) => {
-            serde_json::from_value(params).map_err(|e| EvalError::BadPolicy(e.to_string()))?
+            serde_json::from_value(params).map_err(|e| EvalError::BadPolicy(e.to_string()))
         }
         None => {
-            // Version 1 predates stored parameters: DESIGN.md's defaults with
-            // the field-work parameters of the row.
             let mut p = Policy::default_v1();
-            p.version = row.version;
-            p.mass_dispute_threshold = row.mass_dispute_threshold;
-            p.demand_response_days = row.demand_response_days;
-            p
+            p.version = version;
+            p.mass_dispute_threshold = mass_dispute_threshold;
+            p.demand_response_days = demand_response_days;
+            Ok(p)
         }
-    };
-    Ok((row.scoring_policy_id, policy))
+    }
+}
+
+/// The policy an evaluation was scored with.
+pub async fn policy_of_evaluation(
+    conn: &mut PgConnection,
+    evaluation_id: i64,
+) -> Result<Policy, EvalError> {
+    let row = sqlx::query!(
+        "select p.version, p.params, p.mass_dispute_threshold, p.demand_response_days
+         from evaluation e join scoring_policy p using (scoring_policy_id)
+         where e.evaluation_id = $1",
+        evaluation_id
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    policy_from_row(
+        row.params,
+        row.version,
+        row.mass_dispute_threshold,
+        row.demand_response_days,
+    )
 }
 
 fn level_code(rating: Rating) -> Option<&'static str> {

@@ -375,3 +375,177 @@ async fn the_board_exports_csv() {
     assert!(csv.body.contains("临江隐患企业有限公司"));
     assert!(!csv.body.contains("临江满分企业有限公司"));
 }
+
+#[tokio::test]
+async fn an_objection_is_under_review_until_the_chief_decides_and_a_change_is_a_revision() {
+    let s = scene().await;
+    let app = &s.app;
+    let mut chief = app.login("chief.a").await;
+    chief.post("/evaluations", &[("quarter", Q)]).await;
+    let url = format!("/evaluations/{Q}/{}", s.red);
+    // no objection before publication
+    let mut officer = app.login("officer.a").await;
+    let early = officer
+        .post(
+            &format!("{url}/objections"),
+            &[("received_on", "2026-10-01"), ("grounds", "不服")],
+        )
+        .await;
+    assert_eq!(
+        early.status,
+        StatusCode::CONFLICT,
+        "{}",
+        &early.body[early.body.find("<main").unwrap_or(0)..]
+    );
+    chief.post(&format!("/evaluations/{Q}/publish"), &[]).await;
+    let today = sanse::web::record::today(&app.state.clock);
+    let day = today.to_string();
+    // missing grounds, a date outside the window
+    let bad = officer
+        .post(
+            &format!("{url}/objections"),
+            &[("received_on", &day), ("grounds", "")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.text_of_id("grounds-error").unwrap(), "此项为必填项。");
+    let old = officer
+        .post(
+            &format!("{url}/objections"),
+            &[("received_on", "2026-01-01"), ("grounds", "理由")],
+        )
+        .await;
+    assert!(
+        old.text_of_id("received_on-error")
+            .unwrap()
+            .contains("15 天内")
+    );
+    let ok = officer
+        .post(
+            &format!("{url}/objections"),
+            &[
+                ("received_on", &day),
+                ("grounds", "隐患已于7月20日整改，有照片为证"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let page = chief.get(&url).await;
+    assert!(
+        page.text_of_id("final-level").unwrap().contains("复核中"),
+        "under review"
+    );
+    let board = chief.get(&format!("/evaluations/{Q}")).await;
+    assert!(board.body.contains("复核中"));
+    // officers do not decide
+    let oid: i64 = sqlx::query_scalar("select objection_id from objection")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let decide = format!("{url}/objections/{oid}/decide");
+    assert_eq!(
+        officer
+            .post(
+                &decide,
+                &[("decision", "upheld"), ("level", "yellow"), ("reason", "x")]
+            )
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    // a decision needs a reason
+    let no_reason = chief
+        .post(
+            &decide,
+            &[("decision", "upheld"), ("level", "yellow"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // upheld: red → yellow as revision 1
+    let done = chief
+        .post(
+            &decide,
+            &[
+                ("decision", "upheld"),
+                ("level", "yellow"),
+                ("reason", "核实整改属实"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let page = chief.get(&url).await;
+    let final_level = page.text_of_id("final-level").unwrap();
+    assert!(
+        final_level.contains("黄色") && !final_level.contains("复核中"),
+        "{final_level}"
+    );
+    assert!(
+        page.text_of_id("computed-level").unwrap().contains("红色"),
+        "computed stays visible"
+    );
+    let (revision, current): (i32, Option<String>) = sqlx::query_as(
+        "select ev.revision, e.current_level::text from evaluation ev, enterprise e where e.enterprise_id = $1",
+    )
+    .bind(s.red)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!((revision, current.as_deref()), (1, Some("yellow")));
+    let reason: String =
+        sqlx::query_scalar("select reason from evaluation_revision where revision = 1")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert!(reason.contains("核实整改属实"));
+    // deciding again is refused
+    let again = chief
+        .post(&decide, &[("decision", "rejected"), ("reason", "再次")])
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+    assert!(
+        app.audit_actions()
+            .await
+            .iter()
+            .any(|a| a == "objection.decide")
+    );
+}
+
+#[tokio::test]
+async fn a_published_evaluation_reproduces_from_its_stored_inputs() {
+    let s = scene().await;
+    let app = &s.app;
+    let mut chief = app.login("chief.a").await;
+    chief.post("/evaluations", &[("quarter", Q)]).await;
+    chief.post(&format!("/evaluations/{Q}/publish"), &[]).await;
+    let quarter = sanse::scoring::Quarter::parse(Q).unwrap();
+    let station = app.fixture.station_a;
+    let none = sanse::evaluations::service::rescore(&app.db, station, quarter)
+        .await
+        .unwrap();
+    assert!(none.is_empty(), "{none:?}");
+    // the records change after publication: the stored inputs still reproduce
+    sqlx::query("delete from visit_check")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let still = sanse::evaluations::service::rescore(&app.db, station, quarter)
+        .await
+        .unwrap();
+    assert!(still.is_empty());
+    // a tampered result is found
+    sqlx::query("update assessment set total = total - 1 where enterprise_id = $1")
+        .bind(s.green)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let found = sanse::evaluations::service::rescore(&app.db, station, quarter)
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].enterprise_id, s.green);
+    assert!(
+        found[0].what.contains("total 99 ≠ 100"),
+        "{}",
+        found[0].what
+    );
+}
