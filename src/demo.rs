@@ -536,7 +536,62 @@ fn company_name(rng: &mut Rng, industry: &str, words: &[&str], employees: i32) -
 /// The history ends today, China time.
 pub async fn seed_if_empty(pool: &PgPool) -> anyhow::Result<bool> {
     let today = crate::web::record::today(&crate::clock::Clock::default());
-    seed_if_empty_on(pool, today).await
+    let seeded = seed_if_empty_on(pool, today).await?;
+    if seeded {
+        publish_history(pool, today).await?;
+    }
+    Ok(seeded)
+}
+
+/// Evaluate and publish, for every station, the three quarters before the
+/// last complete one, so that the tier board has movement and the
+/// enterprises have level histories; the last complete quarter is left for
+/// the chief to run.
+pub async fn publish_history(pool: &PgPool, today: NaiveDate) -> anyhow::Result<()> {
+    use crate::evaluations::service;
+    use crate::scoring::Quarter;
+    let last = Quarter::containing(today).previous();
+    let quarters = [
+        last.previous().previous().previous(),
+        last.previous().previous(),
+        last.previous(),
+    ];
+    let chiefs = sqlx::query!(
+        "select station_id as \"station_id!\", user_id from app_user where role = 'chief' order by station_id"
+    )
+    .fetch_all(pool)
+    .await?;
+    for quarter in quarters {
+        // The evening of the quarter's last day plus two weeks, China time.
+        let published_on = quarter.end() + chrono::Duration::days(14);
+        let at = published_on
+            .and_hms_opt(10, 0, 0)
+            .map(|t| chrono::DateTime::<chrono::Utc>::from_naive_utc_and_offset(t, chrono::Utc))
+            .unwrap_or_else(chrono::Utc::now);
+        for chief in &chiefs {
+            service::run(
+                pool,
+                chief.station_id,
+                quarter,
+                Some(chief.user_id),
+                at,
+                published_on,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("demo evaluation {quarter}: {e}"))?;
+            service::publish(
+                pool,
+                chief.station_id,
+                quarter,
+                chief.user_id,
+                at,
+                published_on,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("demo publication {quarter}: {e}"))?;
+        }
+    }
+    Ok(())
 }
 
 /// [`seed_if_empty`] with a year of field-work history ending at `today`

@@ -326,14 +326,19 @@ async fn assert_history_sound(pool: &PgPool, today: NaiveDate) {
     .await;
     assert_eq!(open_at_closed, 0, "open work at closed enterprises");
 
-    // Levels are left for the evaluation.
+    // Current levels are exactly those of the latest published quarter.
     assert_eq!(
         count(
             pool,
-            "select count(*) from enterprise where current_level is not null"
+            "select count(*) from enterprise e
+             where e.current_level is distinct from (
+                 select a.final_level from assessment a join evaluation ev using (evaluation_id)
+                 where a.enterprise_id = e.enterprise_id and ev.status = 'published'
+                 order by ev.quarter desc limit 1)"
         )
         .await,
-        0
+        0,
+        "current levels follow the latest publication"
     );
 }
 
@@ -841,4 +846,36 @@ async fn the_history_is_the_same_on_every_seeding() {
     assert_eq!(fa, fb);
     // A year that starts on a quarter's first day is as sound as any.
     assert_history_sound(&a, today).await;
+}
+
+#[tokio::test]
+async fn the_demo_has_published_quarters_and_leaves_the_last_one_to_run() {
+    let (options, _) = fresh_database().await;
+    let pool = &PgPool::connect_with(options).await.unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
+    assert!(demo::seed_if_empty_on(pool, today).await.unwrap());
+    demo::publish_history(pool, today).await.unwrap();
+    let quarters: Vec<String> = sqlx::query_scalar(
+        "select distinct quarter from evaluation where status = 'published' order by quarter",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    assert_eq!(quarters, ["2025-Q4", "2026-Q1", "2026-Q2"]);
+    // every level occurs, and some enterprises moved
+    for level in ["green", "yellow", "red"] {
+        let n = count(
+            pool,
+            &format!("select count(*) from enterprise where current_level = '{level}'"),
+        )
+        .await;
+        assert!(n > 0, "some {level} enterprises");
+    }
+    let moved = count(
+        pool,
+        "select count(*) from assessment a join evaluation ev using (evaluation_id)
+         where ev.quarter = '2026-Q2' and a.movement in ('up', 'down')",
+    )
+    .await;
+    assert!(moved > 0, "movement against the previous quarter");
 }
