@@ -20,8 +20,10 @@ pub mod home;
 pub mod i18n;
 pub mod incidents;
 pub mod level;
+pub mod policies;
 pub mod random;
 pub mod scoring;
+pub mod seed;
 pub mod trainings;
 pub mod visits;
 pub mod web;
@@ -79,6 +81,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .merge(demands::router())
         .merge(trainings::router())
         .merge(evaluations::router())
+        .merge(policies::router())
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             mw::session,

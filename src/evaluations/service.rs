@@ -52,7 +52,7 @@ pub async fn policy_for(
 
 /// A stored policy row as a `Policy`. Version 1 predates stored parameters:
 /// it is DESIGN.md's defaults with the row's field-work parameters.
-fn policy_from_row(
+pub fn policy_from_row(
     params: Option<Value>,
     version: i32,
     mass_dispute_threshold: i32,

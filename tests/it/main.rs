@@ -16,6 +16,8 @@ mod evaluations;
 mod hazards;
 mod incidents;
 mod pages;
+mod policies;
 mod security;
+mod seed;
 mod trainings;
 mod visits;

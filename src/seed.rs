@@ -1,0 +1,2078 @@
+//! Bulk synthetic data for load tests and the evaluation benchmark
+//! (`sanse seed`, `bench/eval.sh`): one branch, `stations` stations with a
+//! chief and officers each, `enterprises` enterprises split evenly between
+//! them, and `months` months of field work at every enterprise ending at
+//! `today` — visits with inspection checklists, hazards, incidents, disputes
+//! with their status history and follow-ups, demands, trainings.
+//!
+//! The mix follows the demo (`crate::demo`), only cheaper per row: short
+//! texts from small lists, one quarterly inspection for most enterprises, a
+//! visit every month or two. A hundred thousand enterprises with a year of
+//! records is about six million rows.
+//!
+//! # How it writes
+//!
+//! Everything happens in one transaction, into an empty database only
+//! (checked under an advisory lock). Rows are generated on a blocking thread
+//! in chunks of a few thousand enterprises, as PostgreSQL `COPY` text, and
+//! streamed to the server while the next chunk is generated, so memory stays
+//! at a few chunks whatever the size.
+//!
+//! Ids are assigned here rather than by the server, so that children can
+//! name their parents without a round trip. `COPY ... FROM STDIN` writes the
+//! values given even into `generated always as identity` columns (it does
+//! not apply the `always` rule that makes `INSERT` need `overriding system
+//! value`), so the identity columns keep their definition: the loaded
+//! tables are locked against other writers (`exclusive` mode, reads still
+//! allowed), each id block starts at the identity sequence's `nextval`, and
+//! the sequence is moved past the block with `setval` before commit. A
+//! rollback leaves only a gap in the sequences.
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, bail, ensure};
+use chrono::{Datelike, Months, NaiveDate};
+use sqlx::{PgConnection, PgPool};
+use tokio::sync::mpsc;
+
+use crate::credit_code::CreditCode;
+
+/// The password of every seeded account (`s001.chief`, `s001.o001`, …).
+pub const PASSWORD: &str = "sanse-seed-2026";
+
+/// Administrative division code of every seeded credit code.
+const REGION: &str = "330108";
+
+/// Enterprises generated per chunk (one `COPY` per table and chunk).
+const CHUNK_ENTERPRISES: u32 = 2_000;
+
+/// One officer per this many enterprises of a station, at least
+/// [`MIN_OFFICERS`].
+const ENTERPRISES_PER_OFFICER: u32 = 400;
+const MIN_OFFICERS: u32 = 3;
+
+/// Largest register accepted (distinct credit codes need fewer than 10^8).
+const MAX_ENTERPRISES: u32 = 10_000_000;
+const MAX_STATIONS: u32 = 9_999;
+const MAX_MONTHS: u32 = 120;
+
+/// Days a demand may wait for its response (scoring policy version 1).
+const DEMAND_RESPONSE_DAYS: i64 = 15;
+/// Days after a resolution that the follow-up falls due.
+const FOLLOW_UP_DAYS: i64 = 7;
+
+/// What to generate.
+#[derive(Debug, Clone, Copy)]
+pub struct SeedOptions {
+    /// Stations, coded `s001`, `s002`, …
+    pub stations: u32,
+    /// Enterprises in all, split evenly between the stations.
+    pub enterprises: u32,
+    /// Months of history ending at `today`.
+    pub months: u32,
+    /// The last day of the history.
+    pub today: NaiveDate,
+    /// The same seed (and options) always gives the same data.
+    pub seed: u64,
+}
+
+/// What was written, and how long it took.
+#[derive(Debug, Clone)]
+pub struct SeedReport {
+    /// Rows per table, in loading order.
+    pub rows: Vec<(&'static str, u64)>,
+    /// From the call to the commit (and the statistics update after it).
+    pub elapsed: Duration,
+}
+
+impl SeedReport {
+    pub fn total_rows(&self) -> u64 {
+        self.rows.iter().map(|(_, n)| n).sum()
+    }
+
+    /// Rows written per second of [`elapsed`](Self::elapsed).
+    pub fn rows_per_second(&self) -> f64 {
+        self.total_rows() as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+
+    pub fn count(&self, table: &str) -> u64 {
+        self.rows
+            .iter()
+            .find(|(t, _)| *t == table)
+            .map_or(0, |(_, n)| *n)
+    }
+}
+
+impl fmt::Display for SeedReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (table, n) in &self.rows {
+            writeln!(f, "  {table:<20} {n:>10}")?;
+        }
+        write!(
+            f,
+            "  {:<20} {:>10} rows in {:.1} s ({:.0} rows/s)",
+            "total",
+            self.total_rows(),
+            self.elapsed.as_secs_f64(),
+            self.rows_per_second()
+        )
+    }
+}
+
+/// Fill an empty database with synthetic data (see the module
+/// documentation). Refuses a database that already has a branch, station,
+/// department, user or enterprise.
+pub async fn seed(pool: &PgPool, opts: SeedOptions) -> anyhow::Result<SeedReport> {
+    let started = Instant::now();
+    let plan_dates = Calendar::new(&opts)?;
+    let hash = tokio::task::spawn_blocking(|| crate::auth::password::hash_blocking(PASSWORD))
+        .await
+        .context("hashing the seed password")??;
+
+    let mut tx = pool.begin().await?;
+    // Any fixed key serves; the same as the demo's, so the two never mix.
+    sqlx::query!(r#"select true as "locked!" from pg_advisory_xact_lock(7361524001)"#)
+        .fetch_one(&mut *tx)
+        .await?;
+    ensure_empty(&mut tx).await?;
+    let table_names: Vec<&str> = TABLES.iter().map(|t| t.name).collect();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "lock table {} in exclusive mode",
+        table_names.join(", ")
+    )))
+    .execute(&mut *tx)
+    .await?;
+
+    let mut fixed_rows = Vec::new();
+    let crews = insert_people(&mut tx, &opts, &hash, &mut fixed_rows).await?;
+    let (template_id, items) = checklist(&mut tx).await?;
+
+    let mut first_ids = [0_i64; TABLE_COUNT];
+    for (slot, table) in first_ids.iter_mut().zip(&TABLES) {
+        if let Some(column) = table.id_column {
+            *slot = sqlx::query_scalar::<_, i64>("select nextval(pg_get_serial_sequence($1, $2))")
+                .bind(table.name)
+                .bind(column)
+                .fetch_one(&mut *tx)
+                .await
+                .with_context(|| format!("reserving ids of {}", table.name))?;
+        }
+    }
+
+    let plan = Plan {
+        opts,
+        dates: plan_dates,
+        crews,
+        template_id,
+        items,
+        first_ids,
+    };
+    let (sender, mut receiver) = mpsc::channel::<Chunk>(2);
+    let generator = tokio::task::spawn_blocking(move || generate(&plan, &sender));
+
+    let mut loaded = [0_u64; TABLE_COUNT];
+    let copied: anyhow::Result<()> = async {
+        while let Some(chunk) = receiver.recv().await {
+            copy_chunk(&mut tx, &chunk, &mut loaded).await?;
+        }
+        Ok(())
+    }
+    .await;
+    // A failed load stops the generator at its next chunk.
+    drop(receiver);
+    let next_ids = generator.await.context("the data generator panicked")?;
+    copied?;
+
+    for ((table, first), next) in TABLES.iter().zip(first_ids).zip(next_ids) {
+        if let (Some(column), true) = (table.id_column, next > first) {
+            sqlx::query("select setval(pg_get_serial_sequence($1, $2), $3)")
+                .bind(table.name)
+                .bind(column)
+                .bind(next - 1)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+
+    let mut rows = fixed_rows;
+    rows.extend(TABLES.iter().map(|t| t.name).zip(loaded));
+    let summary = format!(
+        "synthetic data: {} stations, {} enterprises, {} months up to {}, seed {}; {} rows",
+        opts.stations,
+        opts.enterprises,
+        opts.months,
+        opts.today,
+        opts.seed,
+        rows.iter().map(|(_, n)| n).sum::<u64>()
+    );
+    sqlx::query!(
+        "insert into audit_event (actor_label, action, entity, summary)
+         values ('system', 'seed', 'seed', $1)",
+        summary
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+
+    // Fresh statistics, or the first queries on the new data (an evaluation
+    // right after seeding, say) are planned for empty tables.
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "analyze {}",
+        table_names.join(", ")
+    )))
+    .execute(pool)
+    .await?;
+
+    Ok(SeedReport {
+        rows,
+        elapsed: started.elapsed(),
+    })
+}
+
+async fn ensure_empty(conn: &mut PgConnection) -> anyhow::Result<()> {
+    let held = sqlx::query!(
+        r#"select (select count(*) from branch) as "branches!",
+                  (select count(*) from station) as "stations!",
+                  (select count(*) from department) as "departments!",
+                  (select count(*) from app_user) as "users!",
+                  (select count(*) from enterprise) as "enterprises!""#
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let parts: Vec<String> = [
+        (held.branches, "branches"),
+        (held.stations, "stations"),
+        (held.departments, "departments"),
+        (held.users, "users"),
+        (held.enterprises, "enterprises"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}"))
+    .collect();
+    if !parts.is_empty() {
+        bail!(
+            "the database already holds data ({}); seeding fills an empty database only \
+             (a freshly migrated one) — use a new database or data directory",
+            parts.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// The people of one station, by id.
+#[derive(Debug, Clone)]
+struct Crew {
+    station_id: i64,
+    chief: i64,
+    officers: Vec<i64>,
+}
+
+/// Branch, stations and their users, inserted normally (a few rows).
+async fn insert_people(
+    conn: &mut PgConnection,
+    opts: &SeedOptions,
+    hash: &str,
+    rows: &mut Vec<(&'static str, u64)>,
+) -> anyhow::Result<Vec<Crew>> {
+    let branch_id = sqlx::query_scalar!(
+        "insert into branch (name, name_en) values ($1, $2) returning branch_id",
+        "临江市公安局高新分局",
+        "Gaoxin Branch, Linjiang Public Security Bureau"
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    rows.push(("branch", 1));
+
+    let mut codes = Vec::new();
+    let mut names = Vec::new();
+    let mut names_en = Vec::new();
+    for k in 0..opts.stations {
+        let (zh, en) = STATION_PLACES[k as usize % STATION_PLACES.len()];
+        let round = k as usize / STATION_PLACES.len();
+        codes.push(station_code(k));
+        if round == 0 {
+            names.push(format!("{zh}派出所"));
+            names_en.push(format!("{en} Police Station"));
+        } else {
+            names.push(format!("{zh}第{}派出所", round + 1));
+            names_en.push(format!("{en} Police Station No. {}", round + 1));
+        }
+    }
+    let station_ids = sqlx::query_scalar!(
+        "insert into station (branch_id, code, name, name_en)
+         select $1, code, name, name_en
+         from unnest($2::text[], $3::text[], $4::text[]) with ordinality as s(code, name, name_en, ord)
+         order by ord
+         returning station_id",
+        branch_id,
+        &codes,
+        &names,
+        &names_en
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    ensure!(
+        station_ids.len() == codes.len(),
+        "inserted {} stations of {}",
+        station_ids.len(),
+        codes.len()
+    );
+    // `returning` lists rows in insertion order, but look them up by code to
+    // depend on nothing.
+    let by_code: std::collections::HashMap<String, i64> = sqlx::query!(
+        "select code, station_id from station where code = any($1)",
+        &codes
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|r| (r.code, r.station_id))
+    .collect();
+    rows.push(("station", codes.len() as u64));
+
+    let mut rng = Rng::new(opts.seed ^ 0x5345_4544_5553_4552);
+    let mut usernames = Vec::new();
+    let mut display_names = Vec::new();
+    let mut roles = Vec::new();
+    let mut user_stations = Vec::new();
+    for (k, code) in codes.iter().enumerate() {
+        let station_id = by_code[code];
+        let officers = officers_for(station_size(opts, k as u32));
+        usernames.push(format!("{code}.chief"));
+        display_names.push(rng.person_name());
+        roles.push("chief".to_owned());
+        user_stations.push(station_id);
+        for o in 1..=officers {
+            usernames.push(format!("{code}.o{o:03}"));
+            display_names.push(rng.person_name());
+            roles.push("officer".to_owned());
+            user_stations.push(station_id);
+        }
+    }
+    let users = sqlx::query!(
+        "insert into app_user (username, display_name, role, station_id, password_hash, lang)
+         select u.username, u.display_name, u.role::user_role, u.station_id, $5, 'zh'
+         from unnest($1::text[], $2::text[], $3::text[], $4::bigint[])
+              as u(username, display_name, role, station_id)
+         returning user_id, username, role::text as \"role!\", station_id",
+        &usernames,
+        &display_names,
+        &roles,
+        &user_stations,
+        hash
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    ensure!(
+        users.len() == usernames.len(),
+        "inserted {} users of {}",
+        users.len(),
+        usernames.len()
+    );
+    rows.push(("app_user", users.len() as u64));
+
+    let mut crews: Vec<Crew> = codes
+        .iter()
+        .map(|code| Crew {
+            station_id: by_code[code],
+            chief: 0,
+            officers: Vec::new(),
+        })
+        .collect();
+    // Officers by user name (s001.o001, s001.o002, …), so liaisons are
+    // assigned in a stable order.
+    let mut sorted = users;
+    sorted.sort_by(|a, b| a.username.cmp(&b.username));
+    for u in sorted {
+        let Some(crew) = crews
+            .iter_mut()
+            .find(|c| Some(c.station_id) == u.station_id)
+        else {
+            bail!("user {} has no seeded station", u.username);
+        };
+        if u.role == "chief" {
+            crew.chief = u.user_id;
+        } else {
+            crew.officers.push(u.user_id);
+        }
+    }
+    Ok(crews)
+}
+
+/// The checklist answered by inspections: template version 1, item ids by
+/// position.
+async fn checklist(conn: &mut PgConnection) -> anyhow::Result<(i64, Vec<i64>)> {
+    let items = sqlx::query!(
+        "select t.checklist_template_id, i.checklist_item_id
+         from checklist_template t
+         join checklist_item i on i.checklist_template_id = t.checklist_template_id
+         where t.version = 1
+         order by i.position"
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let Some(first) = items.first() else {
+        bail!("checklist template version 1 has no items (are the migrations applied?)");
+    };
+    let template_id = first.checklist_template_id;
+    Ok((
+        template_id,
+        items.iter().map(|i| i.checklist_item_id).collect(),
+    ))
+}
+
+fn station_code(k: u32) -> String {
+    format!("s{:03}", k + 1)
+}
+
+/// First enterprise index of station `k` (the split is even).
+fn station_start(opts: &SeedOptions, k: u32) -> u32 {
+    // < 10^7 × 10^4: no overflow in u64, and the result is at most enterprises.
+    (u64::from(k) * u64::from(opts.enterprises) / u64::from(opts.stations)) as u32
+}
+
+fn station_size(opts: &SeedOptions, k: u32) -> u32 {
+    station_start(opts, k + 1) - station_start(opts, k)
+}
+
+fn officers_for(enterprises: u32) -> u32 {
+    enterprises
+        .div_ceil(ENTERPRISES_PER_OFFICER)
+        .max(MIN_OFFICERS)
+}
+
+// ---------------------------------------------------------------------------
+// The loaded tables
+// ---------------------------------------------------------------------------
+
+struct Table {
+    name: &'static str,
+    /// The identity column, whose sequence is moved past the loaded ids.
+    id_column: Option<&'static str>,
+    columns: &'static str,
+}
+
+const ENTERPRISE: usize = 0;
+const VISIT: usize = 1;
+const VISIT_OFFICER: usize = 2;
+const VISIT_CHECK: usize = 3;
+const HAZARD: usize = 4;
+const DISPUTE: usize = 5;
+const DISPUTE_EVENT: usize = 6;
+const DISPUTE_FOLLOW_UP: usize = 7;
+const INCIDENT: usize = 8;
+const DEMAND: usize = 9;
+const DEMAND_EXTENSION: usize = 10;
+const TRAINING: usize = 11;
+const TRAINING_ENTERPRISE: usize = 12;
+const TABLE_COUNT: usize = 13;
+
+/// In loading order: parents before children.
+const TABLES: [Table; TABLE_COUNT] = [
+    Table {
+        name: "enterprise",
+        id_column: Some("enterprise_id"),
+        columns: "enterprise_id, station_id, name, credit_code, industry_code, address, legal_rep, \
+                  security_manager, security_phone, employee_count, liaison_officer_id, status",
+    },
+    Table {
+        name: "visit",
+        id_column: Some("visit_id"),
+        columns: "visit_id, station_id, enterprise_id, visited_on, kind, notes, suggestions, \
+                  checklist_template_id, liaison_contact, created_by, created_at, updated_at",
+    },
+    Table {
+        name: "visit_officer",
+        id_column: None,
+        columns: "visit_id, user_id",
+    },
+    Table {
+        name: "visit_check",
+        id_column: None,
+        columns: "visit_id, checklist_item_id, answer, note",
+    },
+    Table {
+        name: "hazard",
+        id_column: Some("hazard_id"),
+        columns: "hazard_id, station_id, enterprise_id, visit_id, found_on, severity, description, \
+                  deadline, rectified_on, rectification_note, verified_by, created_by, created_at, \
+                  updated_at",
+    },
+    Table {
+        name: "dispute",
+        id_column: Some("dispute_id"),
+        columns: "dispute_id, station_id, enterprise_id, reported_on, parties, kind, people_involved, \
+                  mediation_forces, status, summary, resolution, resolved_on, closed_on, created_by, \
+                  created_at, updated_at",
+    },
+    Table {
+        name: "dispute_event",
+        id_column: Some("dispute_event_id"),
+        columns: "dispute_event_id, station_id, dispute_id, from_status, to_status, reason, at, by_user",
+    },
+    Table {
+        name: "dispute_follow_up",
+        id_column: Some("dispute_follow_up_id"),
+        columns: "dispute_follow_up_id, station_id, dispute_id, assigned_to, due_on, done_on, method, \
+                  note, created_at, done_by",
+    },
+    Table {
+        name: "incident",
+        id_column: Some("incident_id"),
+        columns: "incident_id, station_id, enterprise_id, occurred_on, category, severity, \
+                  enterprise_victim, summary, created_by, created_at, updated_at",
+    },
+    Table {
+        name: "demand",
+        id_column: Some("demand_id"),
+        columns: "demand_id, station_id, enterprise_id, received_on, kind, content, assignee_id, \
+                  due_on, status, response, responded_on, resolved_on, created_by, created_at, \
+                  updated_at",
+    },
+    Table {
+        name: "demand_extension",
+        id_column: Some("demand_extension_id"),
+        columns: "demand_extension_id, station_id, demand_id, old_due_on, new_due_on, reason, at, by_user",
+    },
+    Table {
+        name: "training",
+        id_column: Some("training_id"),
+        columns: "training_id, station_id, held_on, kind, topic, attendee_count, created_by, \
+                  created_at, updated_at",
+    },
+    Table {
+        name: "training_enterprise",
+        id_column: None,
+        columns: "training_id, enterprise_id",
+    },
+];
+
+/// One chunk of generated rows: `COPY` text per table.
+#[derive(Debug)]
+struct Chunk {
+    tables: [Rows; TABLE_COUNT],
+}
+
+impl Chunk {
+    fn new() -> Chunk {
+        Chunk {
+            tables: std::array::from_fn(|_| Rows::default()),
+        }
+    }
+}
+
+async fn copy_chunk(
+    conn: &mut PgConnection,
+    chunk: &Chunk,
+    loaded: &mut [u64; TABLE_COUNT],
+) -> anyhow::Result<()> {
+    for (i, (table, rows)) in TABLES.iter().zip(&chunk.tables).enumerate() {
+        if rows.count == 0 {
+            continue;
+        }
+        let statement = format!("copy {} ({}) from stdin", table.name, table.columns);
+        let mut copy = conn.copy_in_raw(&statement).await?;
+        copy.send(rows.buf.as_slice()).await?;
+        let n = copy
+            .finish()
+            .await
+            .with_context(|| format!("loading {}", table.name))?;
+        ensure!(
+            n == rows.count,
+            "{}: {n} rows loaded of {}",
+            table.name,
+            rows.count
+        );
+        loaded[i] += n;
+    }
+    Ok(())
+}
+
+/// Rows of one table in `COPY` text format.
+#[derive(Debug, Default)]
+struct Rows {
+    buf: Vec<u8>,
+    count: u64,
+}
+
+impl Rows {
+    fn row(&mut self) -> Line<'_> {
+        self.count += 1;
+        Line {
+            buf: &mut self.buf,
+            first: true,
+        }
+    }
+}
+
+/// One row being written: fields separated by tabs, `\N` for null.
+struct Line<'a> {
+    buf: &'a mut Vec<u8>,
+    first: bool,
+}
+
+impl Line<'_> {
+    fn sep(&mut self) {
+        if !self.first {
+            self.buf.push(b'\t');
+        }
+        self.first = false;
+    }
+
+    fn int(mut self, v: i64) -> Self {
+        self.sep();
+        if v < 0 {
+            self.buf.push(b'-');
+        }
+        push_u64(self.buf, v.unsigned_abs());
+        self
+    }
+
+    fn opt_int(self, v: Option<i64>) -> Self {
+        match v {
+            Some(v) => self.int(v),
+            None => self.null(),
+        }
+    }
+
+    fn null(mut self) -> Self {
+        self.sep();
+        self.buf.extend_from_slice(b"\\N");
+        self
+    }
+
+    fn bool(mut self, v: bool) -> Self {
+        self.sep();
+        self.buf.push(if v { b't' } else { b'f' });
+        self
+    }
+
+    /// Text, escaped for the `COPY` text format.
+    fn text(mut self, s: &str) -> Self {
+        self.sep();
+        if s.bytes()
+            .any(|b| matches!(b, b'\\' | b'\t' | b'\n' | b'\r'))
+        {
+            for b in s.bytes() {
+                match b {
+                    b'\\' => self.buf.extend_from_slice(b"\\\\"),
+                    b'\t' => self.buf.extend_from_slice(b"\\t"),
+                    b'\n' => self.buf.extend_from_slice(b"\\n"),
+                    b'\r' => self.buf.extend_from_slice(b"\\r"),
+                    _ => self.buf.push(b),
+                }
+            }
+        } else {
+            self.buf.extend_from_slice(s.as_bytes());
+        }
+        self
+    }
+
+    fn date(mut self, d: NaiveDate) -> Self {
+        self.sep();
+        push_date(self.buf, d);
+        self
+    }
+
+    fn opt_date(self, d: Option<NaiveDate>) -> Self {
+        match d {
+            Some(d) => self.date(d),
+            None => self.null(),
+        }
+    }
+
+    /// A moment in China time: `YYYY-MM-DD HH:MM:SS+08`.
+    fn at(mut self, at: Moment) -> Self {
+        self.sep();
+        push_date(self.buf, at.day);
+        let s = at.seconds.min(86_399);
+        self.buf.push(b' ');
+        push_2(self.buf, s / 3600);
+        self.buf.push(b':');
+        push_2(self.buf, s / 60 % 60);
+        self.buf.push(b':');
+        push_2(self.buf, s % 60);
+        self.buf.extend_from_slice(b"+08");
+        self
+    }
+
+    fn end(self) {
+        self.buf.push(b'\n');
+    }
+}
+
+fn push_u64(buf: &mut Vec<u8>, mut v: u64) {
+    let mut digits = [0_u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    buf.extend_from_slice(&digits[i..]);
+}
+
+fn push_2(buf: &mut Vec<u8>, v: u32) {
+    buf.push(b'0' + (v / 10 % 10) as u8);
+    buf.push(b'0' + (v % 10) as u8);
+}
+
+fn push_date(buf: &mut Vec<u8>, d: NaiveDate) {
+    // Seeded years are four-digit.
+    let year = d.year().clamp(0, 9999) as u32;
+    push_2(buf, year / 100);
+    push_2(buf, year % 100);
+    buf.push(b'-');
+    push_2(buf, d.month());
+    buf.push(b'-');
+    push_2(buf, d.day());
+}
+
+// ---------------------------------------------------------------------------
+// Dates
+// ---------------------------------------------------------------------------
+
+/// A moment: a day and seconds after its midnight, China time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Moment {
+    day: NaiveDate,
+    seconds: u32,
+}
+
+fn days(d: NaiveDate, n: i64) -> NaiveDate {
+    d + chrono::Duration::days(n)
+}
+
+fn span(from: NaiveDate, to: NaiveDate) -> i64 {
+    (to - from).num_days()
+}
+
+/// The history's window and its calendar months and quarters.
+#[derive(Debug, Clone)]
+struct Calendar {
+    /// First day of the history.
+    start: NaiveDate,
+    today: NaiveDate,
+    /// Calendar months clipped to the window: (first, last) day.
+    months: Vec<(NaiveDate, NaiveDate)>,
+    /// Calendar quarters clipped to the window: (first, last) day, and the
+    /// share of the whole quarter inside the window.
+    quarters: Vec<(NaiveDate, NaiveDate, f64)>,
+}
+
+impl Calendar {
+    fn new(opts: &SeedOptions) -> anyhow::Result<Calendar> {
+        ensure!(
+            (1..=MAX_STATIONS).contains(&opts.stations),
+            "stations must be between 1 and {MAX_STATIONS}"
+        );
+        ensure!(
+            opts.enterprises <= MAX_ENTERPRISES,
+            "at most {MAX_ENTERPRISES} enterprises"
+        );
+        ensure!(
+            (1..=MAX_MONTHS).contains(&opts.months),
+            "months must be between 1 and {MAX_MONTHS}"
+        );
+        ensure!(
+            (2000..=9000).contains(&opts.today.year()),
+            "today must fall between the years 2000 and 9000"
+        );
+        let today = opts.today;
+        let start = today
+            .checked_sub_months(Months::new(opts.months))
+            .map(|d| days(d, 1))
+            .context("the history starts before the calendar")?;
+        let mut months = Vec::new();
+        let mut first = NaiveDate::from_ymd_opt(start.year(), start.month(), 1).unwrap_or(start);
+        while first <= today {
+            let next = first.checked_add_months(Months::new(1)).unwrap_or(today);
+            months.push((first.max(start), days(next, -1).min(today)));
+            first = next;
+        }
+        let mut quarters = Vec::new();
+        let mut first = quarter_start(start);
+        while first <= today {
+            let next = first.checked_add_months(Months::new(3)).unwrap_or(today);
+            let last = days(next, -1);
+            let (from, to) = (first.max(start), last.min(today));
+            let share = (span(from, to) + 1) as f64 / (span(first, last) + 1) as f64;
+            quarters.push((from, to, share));
+            first = next;
+        }
+        Ok(Calendar {
+            start,
+            today,
+            months,
+            quarters,
+        })
+    }
+}
+
+fn quarter_start(d: NaiveDate) -> NaiveDate {
+    NaiveDate::from_ymd_opt(d.year(), d.month0() / 3 * 3 + 1, 1).unwrap_or(d)
+}
+
+// ---------------------------------------------------------------------------
+// Randomness
+// ---------------------------------------------------------------------------
+
+/// splitmix64: tiny, fixed and portable, so a seed means the same data
+/// everywhere.
+#[derive(Debug, Clone)]
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64) -> Rng {
+        let mut rng = Rng(seed);
+        rng.next_u64();
+        rng
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in 0..n (n > 0); the modulo bias is irrelevant here.
+    fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n.max(1)
+    }
+
+    /// Uniform in lo..=hi (lo when hi <= lo).
+    fn range(&mut self, lo: i64, hi: i64) -> i64 {
+        if hi <= lo {
+            return lo;
+        }
+        lo + self.below((hi - lo + 1) as u64) as i64
+    }
+
+    fn index(&mut self, len: usize) -> usize {
+        self.below(len as u64) as usize
+    }
+
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.index(items.len())]
+    }
+
+    /// Uniform in [0, 1).
+    fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1_u64 << 53) as f64
+    }
+
+    fn chance(&mut self, p: f64) -> bool {
+        self.unit() < p
+    }
+
+    fn percent(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+
+    /// An index drawn with the given relative weights.
+    fn weighted(&mut self, weights: &[u64]) -> usize {
+        let total: u64 = weights.iter().sum();
+        let mut roll = self.below(total);
+        for (i, w) in weights.iter().enumerate() {
+            if roll < *w {
+                return i;
+            }
+            roll -= w;
+        }
+        weights.len() - 1
+    }
+
+    /// A day in first..=last.
+    fn day(&mut self, first: NaiveDate, last: NaiveDate) -> NaiveDate {
+        days(first, self.range(0, span(first, last)))
+    }
+
+    /// A moment during office hours (08:30–17:30) on `day`.
+    fn office(&mut self, day: NaiveDate) -> Moment {
+        Moment {
+            day,
+            seconds: self.range(8 * 3600 + 1800, 17 * 3600 + 1800) as u32,
+        }
+    }
+
+    /// An office-hours moment on `day`, later than `after`.
+    fn office_after(&mut self, day: NaiveDate, after: Moment) -> Moment {
+        let m = self.office(day);
+        if m > after {
+            m
+        } else {
+            Moment {
+                day: after.day,
+                seconds: after.seconds + self.range(300, 3600) as u32,
+            }
+        }
+    }
+
+    fn person_name(&mut self) -> String {
+        let surnames: Vec<char> = SURNAMES.chars().collect();
+        let mut name = String::new();
+        name.push(self.pick(&surnames));
+        name.push_str(self.pick(GIVEN_NAMES));
+        name
+    }
+
+    fn mobile(&mut self) -> String {
+        format!(
+            "{}{:08}",
+            self.pick(MOBILE_PREFIXES),
+            self.below(100_000_000)
+        )
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Generation
+// ---------------------------------------------------------------------------
+
+/// Everything the generator thread needs.
+#[derive(Debug)]
+struct Plan {
+    opts: SeedOptions,
+    dates: Calendar,
+    crews: Vec<Crew>,
+    template_id: i64,
+    /// Checklist item ids by position (position = index + 1).
+    items: Vec<i64>,
+    first_ids: [i64; TABLE_COUNT],
+}
+
+/// Generate every chunk and hand it to the loader; returns the next free id
+/// per table. Stops early (harmlessly) when the loader has gone.
+fn generate(plan: &Plan, out: &mpsc::Sender<Chunk>) -> [i64; TABLE_COUNT] {
+    let mut g = Gen {
+        plan,
+        ids: plan.first_ids,
+        chunk: Chunk::new(),
+    };
+    let total = plan.opts.enterprises;
+    let mut next = 0_u32;
+    let mut chunk_no = 0_u64;
+    let mut station = 0_u32;
+    while next < total {
+        let end = (next + CHUNK_ENTERPRISES).min(total);
+        while next < end {
+            while station_start(&plan.opts, station + 1) <= next {
+                station += 1;
+            }
+            let segment_end = end.min(station_start(&plan.opts, station + 1));
+            let crew = &plan.crews[station as usize];
+            let local_first = next - station_start(&plan.opts, station);
+            let mut attendees = Vec::new();
+            for e in next..segment_end {
+                let local = e - station_start(&plan.opts, station);
+                if let Some(id) = g.enterprise(crew, e, local) {
+                    attendees.push(id);
+                }
+            }
+            let mut rng = Rng::new(
+                plan.opts.seed ^ 0x7452_4149_4E49_4E47 ^ (chunk_no << 16) ^ u64::from(local_first),
+            );
+            g.trainings(&mut rng, crew, &attendees);
+            next = segment_end;
+        }
+        let chunk = std::mem::replace(&mut g.chunk, Chunk::new());
+        if out.blocking_send(chunk).is_err() {
+            break;
+        }
+        chunk_no += 1;
+    }
+    g.ids
+}
+
+struct Gen<'a> {
+    plan: &'a Plan,
+    /// Next id per table.
+    ids: [i64; TABLE_COUNT],
+    chunk: Chunk,
+}
+
+/// What the history of one enterprise needs to know about it.
+struct Firm<'a> {
+    id: i64,
+    station_id: i64,
+    liaison: i64,
+    crew: &'a Crew,
+    /// Last day with records: today, or the day a closed enterprise closed.
+    end: NaiveDate,
+    closed: bool,
+    /// Fails several checklist items at most inspections.
+    problem: bool,
+    never_inspected: bool,
+    /// Checklist positions answered "not applicable".
+    not_applicable: u16,
+}
+
+impl Gen<'_> {
+    fn take_id(&mut self, table: usize) -> i64 {
+        let id = self.ids[table];
+        self.ids[table] += 1;
+        id
+    }
+
+    fn rows(&mut self, table: usize) -> &mut Rows {
+        &mut self.chunk.tables[table]
+    }
+
+    /// The enterprise with global index `e` (the `local`-th of its station)
+    /// and its history; its id when it is active (trainings invite it).
+    fn enterprise(&mut self, crew: &Crew, e: u32, local: u32) -> Option<i64> {
+        let plan = self.plan;
+        let mut rng = Rng::new(
+            plan.opts
+                .seed
+                .wrapping_add(u64::from(e + 1).wrapping_mul(0xD1B5_4A32_D192_ED03)),
+        );
+        let id = self.take_id(ENTERPRISE);
+        let liaison = crew.officers[local as usize % crew.officers.len()];
+        let industry_index = rng.weighted(&INDUSTRY_WEIGHTS);
+        let (industry, words) = INDUSTRIES[industry_index];
+        // Employees 5..=2000, most of them small: 5 × 400^(u^1.7).
+        let employees = (5.0 * 400_f64.powf(rng.unit().powf(1.7))).round() as i64;
+        let name = company_name(&mut rng, e, words, employees);
+        let legal_rep = rng.person_name();
+        let manager = if employees < 30 && rng.percent(50) {
+            legal_rep.clone()
+        } else {
+            rng.person_name()
+        };
+        let mut address = format!("高新区{}{}号", rng.pick(STREETS), rng.range(1, 1500));
+        if rng.percent(40) {
+            address.push_str(&format!(
+                "{}幢{}{:02}室",
+                rng.range(1, 12),
+                rng.range(1, 18),
+                rng.range(1, 12)
+            ));
+        }
+        let phone = rng.mobile();
+        let closed = rng.percent(4);
+        // Distinct below 10^8 for distinct e: 7919 is coprime to 10.
+        let code_n = (u64::from(e) * 7_919 + plan.opts.seed % 100_000_000) % 100_000_000;
+        let credit_code = CreditCode::generate(REGION, code_n);
+        self.rows(ENTERPRISE)
+            .row()
+            .int(id)
+            .int(crew.station_id)
+            .text(&name)
+            .text(credit_code.as_str())
+            .text(industry)
+            .text(&address)
+            .text(&legal_rep)
+            .text(&manager)
+            .text(&phone)
+            .int(employees)
+            .int(liaison)
+            .text(if closed { "closed" } else { "active" })
+            .end();
+
+        let dates = &plan.dates;
+        let end = if closed {
+            days(
+                dates.start,
+                rng.range(
+                    30.min(span(dates.start, dates.today)),
+                    span(dates.start, dates.today),
+                ),
+            )
+        } else {
+            dates.today
+        };
+        let hazardous = matches!(
+            industry,
+            "chemicals" | "manufacturing" | "logistics" | "construction"
+        );
+        let mut not_applicable = 0_u16;
+        for position in 1..=plan.items.len().min(16) {
+            let na = if position == 6 {
+                !hazardous || rng.percent(30)
+            } else {
+                rng.percent(3)
+            };
+            if na {
+                not_applicable |= 1 << (position - 1);
+            }
+        }
+        let firm = Firm {
+            id,
+            station_id: crew.station_id,
+            liaison,
+            crew,
+            end,
+            closed,
+            problem: rng.percent(8),
+            never_inspected: rng.percent(5),
+            not_applicable,
+        };
+        self.visits(&mut rng, &firm);
+        self.incidents(&mut rng, &firm);
+        self.disputes(&mut rng, &firm);
+        self.demands(&mut rng, &firm);
+        (!closed).then_some(id)
+    }
+
+    /// The officer who records something: mostly the liaison.
+    fn recorder(rng: &mut Rng, firm: &Firm<'_>) -> i64 {
+        if rng.percent(85) {
+            firm.liaison
+        } else {
+            rng.pick(&firm.crew.officers)
+        }
+    }
+
+    fn visits(&mut self, rng: &mut Rng, firm: &Firm<'_>) {
+        let plan = self.plan;
+        // A security inspection in most quarters.
+        if !firm.never_inspected {
+            for &(from, to, share) in &plan.dates.quarters {
+                let to = to.min(firm.end);
+                if from <= to && rng.chance(0.9 * share) {
+                    let on = rng.day(from, to);
+                    self.visit(rng, firm, on, "inspection");
+                }
+            }
+        }
+        // Another visit in about every other month.
+        for &(from, to) in &plan.dates.months {
+            let to = to.min(firm.end);
+            if from > to {
+                break;
+            }
+            let share = (span(from, to) + 1) as f64 / 30.0;
+            if rng.chance(0.45 * share) {
+                let kind = VISIT_KINDS[rng.weighted(&VISIT_KIND_WEIGHTS)];
+                let on = rng.day(from, to);
+                self.visit(rng, firm, on, kind);
+            }
+        }
+    }
+
+    fn visit(&mut self, rng: &mut Rng, firm: &Firm<'_>, on: NaiveDate, kind: &'static str) {
+        let plan = self.plan;
+        let id = self.take_id(VISIT);
+        let by = Self::recorder(rng, firm);
+        let mut officers = vec![by];
+        if rng.percent(30) {
+            let other = rng.pick(&firm.crew.officers);
+            if other != by {
+                officers.push(other);
+            }
+        }
+        let inspection = kind == "inspection";
+        let notes = match kind {
+            "inspection" => rng.pick(INSPECTION_NOTES),
+            "legal" => rng.pick(LEGAL_NOTES),
+            "policy" => rng.pick(POLICY_NOTES),
+            "follow_up" => rng.pick(FOLLOW_UP_VISIT_NOTES),
+            _ => rng.pick(ROUTINE_NOTES),
+        };
+        let suggestions = if rng.percent(10) {
+            rng.pick(SUGGESTIONS)
+        } else {
+            ""
+        };
+        let at = rng.office(on);
+        self.rows(VISIT)
+            .row()
+            .int(id)
+            .int(firm.station_id)
+            .int(firm.id)
+            .date(on)
+            .text(kind)
+            .text(notes)
+            .text(suggestions)
+            .opt_int(inspection.then_some(plan.template_id))
+            .bool(officers.contains(&firm.liaison))
+            .int(by)
+            .at(at)
+            .at(at)
+            .end();
+        for &o in &officers {
+            self.rows(VISIT_OFFICER).row().int(id).int(o).end();
+        }
+        if !inspection {
+            return;
+        }
+        let fail_percent = if firm.problem { 25 } else { 5 };
+        for (index, &item) in plan.items.iter().enumerate() {
+            let position = index + 1;
+            let na = position <= 16 && firm.not_applicable & (1 << index) != 0;
+            let answer = if na {
+                "na"
+            } else if rng.percent(fail_percent) {
+                "fail"
+            } else {
+                "pass"
+            };
+            let finding = FINDINGS[index % FINDINGS.len()];
+            let note = if answer == "fail" { finding.0 } else { "" };
+            self.rows(VISIT_CHECK)
+                .row()
+                .int(id)
+                .int(item)
+                .text(answer)
+                .text(note)
+                .end();
+            if answer == "fail"
+                && let Some((description, fix, major)) = finding.1
+                && rng.percent(80)
+            {
+                self.hazard(rng, firm, id, on, by, (description, fix, major));
+            }
+        }
+    }
+
+    fn hazard(
+        &mut self,
+        rng: &mut Rng,
+        firm: &Firm<'_>,
+        visit_id: i64,
+        found_on: NaiveDate,
+        by: i64,
+        (description, fix, major): (&str, &str, u64),
+    ) {
+        let today = self.plan.dates.today;
+        let id = self.take_id(HAZARD);
+        let severity = if rng.percent(major) {
+            "major"
+        } else {
+            "general"
+        };
+        let deadline = days(found_on, rng.range(7, 30));
+        let rectified_on = if firm.closed {
+            // Closed enterprises leave nothing open.
+            Some(rng.day(found_on, deadline.min(firm.end).max(found_on)))
+        } else if deadline < today {
+            if rng.percent(82) {
+                Some(if rng.percent(80) {
+                    rng.day(found_on, deadline)
+                } else {
+                    rng.day(days(deadline, 1), days(deadline, 30).min(today))
+                })
+            } else {
+                None
+            }
+        } else if rng.percent(40) {
+            Some(rng.day(found_on, today))
+        } else {
+            None
+        };
+        let at = rng.office(found_on);
+        self.rows(HAZARD)
+            .row()
+            .int(id)
+            .int(firm.station_id)
+            .int(firm.id)
+            .int(visit_id)
+            .date(found_on)
+            .text(severity)
+            .text(description)
+            .date(deadline)
+            .opt_date(rectified_on)
+            .text(if rectified_on.is_some() { fix } else { "" })
+            .opt_int(rectified_on.map(|_| by))
+            .int(by)
+            .at(at)
+            .at(at)
+            .end();
+    }
+
+    fn incidents(&mut self, rng: &mut Rng, firm: &Firm<'_>) {
+        for &(from, to) in &self.plan.dates.months {
+            let to = to.min(firm.end);
+            if from > to {
+                break;
+            }
+            let share = (span(from, to) + 1) as f64 / 30.0;
+            if !rng.chance(0.025 * share) {
+                continue;
+            }
+            let on = rng.day(from, to);
+            let (category, victim_percent, texts) = INCIDENTS[rng.weighted(&INCIDENT_WEIGHTS)];
+            let severity = ["minor", "serious", "major"][rng.weighted(&[70, 25, 5])];
+            let id = self.take_id(INCIDENT);
+            let by = Self::recorder(rng, firm);
+            let at = rng.office(on);
+            self.rows(INCIDENT)
+                .row()
+                .int(id)
+                .int(firm.station_id)
+                .int(firm.id)
+                .date(on)
+                .text(category)
+                .text(severity)
+                .bool(rng.percent(victim_percent))
+                .text(rng.pick(texts))
+                .int(by)
+                .at(at)
+                .at(at)
+                .end();
+        }
+    }
+
+    fn disputes(&mut self, rng: &mut Rng, firm: &Firm<'_>) {
+        let today = self.plan.dates.today;
+        for &(from, to) in &self.plan.dates.months {
+            let to = to.min(firm.end);
+            if from > to {
+                break;
+            }
+            let share = (span(from, to) + 1) as f64 / 30.0;
+            if !rng.chance(0.01 * share) {
+                continue;
+            }
+            let reported_on = rng.day(from, to);
+            let (kind, parties, summary, resolution) = DISPUTES[rng.weighted(&DISPUTE_WEIGHTS)];
+            let people = match rng.weighted(&[85, 12, 3]) {
+                0 => rng.range(2, 12),
+                1 => rng.range(13, 29),
+                _ => rng.range(30, 150),
+            };
+            let id = self.take_id(DISPUTE);
+            let by = Self::recorder(rng, firm);
+            // The status history: reported → mediating → resolved → closed
+            // (with a follow-up) or referred, as far as the days allow.
+            let age = span(reported_on, today);
+            let mut events: Vec<(Option<&str>, &str, &str, Moment)> = Vec::new();
+            let reported_at = rng.office(reported_on);
+            events.push((None, "reported", "", reported_at));
+            let mut status = "reported";
+            let mut forces = "{}";
+            let mut resolved_on = None;
+            let mut closed_on = None;
+            let mut follow_up = None;
+            if age >= 2 || rng.percent(50) {
+                let on = days(reported_on, rng.range(0, 2)).min(today);
+                let at = rng.office_after(on, reported_at);
+                events.push((Some("reported"), "mediating", "", at));
+                status = "mediating";
+                forces = rng.pick(FORCES);
+                let fate = rng.below(100);
+                if age > 20 && fate < 8 {
+                    let on = days(at.day, rng.range(5, 15)).min(today);
+                    let at = rng.office_after(on, at);
+                    events.push((Some("mediating"), "referred", REFERRAL_REASON, at));
+                    status = "referred";
+                } else if age > 20 && fate < 85 {
+                    let on = days(at.day, rng.range(2, 15)).min(today);
+                    let at = rng.office_after(on, at);
+                    events.push((Some("mediating"), "resolved", "", at));
+                    status = "resolved";
+                    resolved_on = Some(at.day);
+                    let due = days(at.day, FOLLOW_UP_DAYS);
+                    let done = days(at.day, rng.range(3, 10));
+                    if done <= today && rng.percent(90) {
+                        let (method, note) = rng.pick(FOLLOW_UP_NOTES);
+                        let closed_at = rng.office_after(done, at);
+                        events.push((Some("resolved"), "closed", CLOSING_REASON, closed_at));
+                        status = "closed";
+                        closed_on = Some(closed_at.day);
+                        follow_up = Some((due, Some((closed_at.day, method, note)), at));
+                    } else {
+                        follow_up = Some((due, None, at));
+                    }
+                }
+            }
+            let summary = summary.replace("{n}", &people.to_string());
+            let created = events[0].3;
+            self.rows(DISPUTE)
+                .row()
+                .int(id)
+                .int(firm.station_id)
+                .int(firm.id)
+                .date(reported_on)
+                .text(parties)
+                .text(kind)
+                .int(people)
+                .text(forces)
+                .text(status)
+                .text(&summary)
+                .text(if resolved_on.is_some() {
+                    resolution
+                } else {
+                    ""
+                })
+                .opt_date(resolved_on)
+                .opt_date(closed_on)
+                .int(by)
+                .at(created)
+                .at(events.last().map_or(created, |e| e.3))
+                .end();
+            for (from_status, to_status, reason, at) in events {
+                let event_id = self.take_id(DISPUTE_EVENT);
+                let line = self
+                    .rows(DISPUTE_EVENT)
+                    .row()
+                    .int(event_id)
+                    .int(firm.station_id)
+                    .int(id);
+                let line = match from_status {
+                    Some(s) => line.text(s),
+                    None => line.null(),
+                };
+                line.text(to_status).text(reason).at(at).int(by).end();
+            }
+            if let Some((due, done, at)) = follow_up {
+                let follow_up_id = self.take_id(DISPUTE_FOLLOW_UP);
+                let line = self
+                    .rows(DISPUTE_FOLLOW_UP)
+                    .row()
+                    .int(follow_up_id)
+                    .int(firm.station_id)
+                    .int(id)
+                    .int(by)
+                    .date(due);
+                match done {
+                    Some((on, method, note)) => {
+                        line.date(on).text(method).text(note).at(at).int(by).end()
+                    }
+                    None => line.null().null().text("").at(at).null().end(),
+                }
+            }
+        }
+    }
+
+    fn demands(&mut self, rng: &mut Rng, firm: &Firm<'_>) {
+        let today = self.plan.dates.today;
+        for &(from, to) in &self.plan.dates.months {
+            let to = to.min(firm.end);
+            if from > to {
+                break;
+            }
+            let share = (span(from, to) + 1) as f64 / 30.0;
+            if !rng.chance(0.035 * share) {
+                continue;
+            }
+            let received_on = rng.day(from, to);
+            let (kind, content, response) = rng.pick(DEMANDS);
+            let id = self.take_id(DEMAND);
+            let by = Self::recorder(rng, firm);
+            let age = span(received_on, today);
+            let mut due_on = days(received_on, DEMAND_RESPONSE_DAYS);
+            let mut extension = None;
+            if age >= 10 && rng.percent(4) {
+                let old = due_on;
+                due_on = days(old, DEMAND_RESPONSE_DAYS);
+                let on = days(received_on, rng.range(5, 10));
+                extension = Some((old, due_on, rng.office(on)));
+            }
+            let answered_percent = if age >= DEMAND_RESPONSE_DAYS { 92 } else { 50 };
+            let responded_on = (age >= 1 && rng.percent(answered_percent))
+                .then(|| days(received_on, rng.range(1, age.min(14))));
+            let resolved_on = responded_on
+                .filter(|_| rng.percent(70))
+                .map(|r| days(r, rng.range(0, 10)).min(today));
+            let status = match (responded_on, resolved_on) {
+                (_, Some(_)) => "resolved",
+                (Some(_), None) => "responded",
+                (None, None) => "open",
+            };
+            let at = rng.office(received_on);
+            self.rows(DEMAND)
+                .row()
+                .int(id)
+                .int(firm.station_id)
+                .int(firm.id)
+                .date(received_on)
+                .text(kind)
+                .text(content)
+                .int(firm.liaison)
+                .date(due_on)
+                .text(status)
+                .text(if responded_on.is_some() { response } else { "" })
+                .opt_date(responded_on)
+                .opt_date(resolved_on)
+                .int(by)
+                .at(at)
+                .at(at)
+                .end();
+            if let Some((old, new, at)) = extension {
+                let extension_id = self.take_id(DEMAND_EXTENSION);
+                self.rows(DEMAND_EXTENSION)
+                    .row()
+                    .int(extension_id)
+                    .int(firm.station_id)
+                    .int(id)
+                    .date(old)
+                    .date(new)
+                    .text(rng.pick(EXTENSION_REASONS))
+                    .at(at)
+                    .int(firm.liaison)
+                    .end();
+            }
+        }
+    }
+
+    /// Trainings of one station for a run of its active enterprises: each
+    /// enterprise attends about one a year, 5–30 enterprises a session.
+    fn trainings(&mut self, rng: &mut Rng, crew: &Crew, attendees: &[i64]) {
+        if attendees.is_empty() {
+            return;
+        }
+        let mut carry = 0.0;
+        for &(from, to) in &self.plan.dates.months {
+            let share = (span(from, to) + 1) as f64 / 30.0;
+            carry += attendees.len() as f64 * share / 12.0 / 17.5;
+            while carry >= 1.0 || rng.chance(carry) {
+                carry = (carry - 1.0).max(0.0);
+                let id = self.take_id(TRAINING);
+                let on = rng.day(from, to);
+                let kind_index = rng.weighted(&[40, 40, 20]);
+                let (kind, topics) = TRAININGS[kind_index];
+                let n = (rng.range(5, 30) as usize).min(attendees.len());
+                let mut chosen: Vec<i64> = Vec::with_capacity(n);
+                while chosen.len() < n {
+                    let e = rng.pick(attendees);
+                    if !chosen.contains(&e) {
+                        chosen.push(e);
+                    }
+                }
+                let people: i64 = chosen.iter().map(|_| rng.range(2, 20)).sum();
+                // The chief now and then runs a session.
+                let by = if rng.percent(10) {
+                    crew.chief
+                } else {
+                    rng.pick(&crew.officers)
+                };
+                let at = rng.office(on);
+                self.rows(TRAINING)
+                    .row()
+                    .int(id)
+                    .int(crew.station_id)
+                    .date(on)
+                    .text(kind)
+                    .text(rng.pick(topics))
+                    .int(people)
+                    .int(by)
+                    .at(at)
+                    .at(at)
+                    .end();
+                for e in chosen {
+                    self.rows(TRAINING_ENTERPRISE).row().int(id).int(e).end();
+                }
+            }
+        }
+    }
+}
+
+fn company_name(rng: &mut Rng, e: u32, words: &[&str], employees: i64) -> String {
+    // The trade name walks through all first × second character pairs, so
+    // names repeat only every 1,600 enterprises of an industry word.
+    let first: Vec<char> = TRADE_FIRST.chars().collect();
+    let second: Vec<char> = TRADE_SECOND.chars().collect();
+    let n = e as usize;
+    let mut trade = String::new();
+    trade.push(first[n % first.len()]);
+    trade.push(second[(n / first.len() + n) % second.len()]);
+    let word = rng.pick(words);
+    let form = if employees >= 300 && rng.percent(35) {
+        "股份有限公司"
+    } else if rng.percent(25) {
+        "有限责任公司"
+    } else {
+        "有限公司"
+    };
+    match rng.below(20) {
+        0 => format!("临江{trade}{word}{form}高新分公司"),
+        1 | 2 => format!("{trade}（临江）{word}{form}"),
+        _ => format!("{}{trade}{word}{form}", rng.pick(PLACE_PREFIXES)),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Word lists
+// ---------------------------------------------------------------------------
+
+const STATION_PLACES: &[(&str, &str)] = &[
+    ("江南", "Jiangnan"),
+    ("城东", "Chengdong"),
+    ("西兴", "Xixing"),
+    ("长河", "Changhe"),
+    ("浦沿", "Puyan"),
+    ("滨文", "Binwen"),
+    ("白马湖", "Baimahu"),
+    ("物联网", "Wulianwang"),
+    ("火炬", "Huoju"),
+    ("星光", "Xingguang"),
+    ("东信", "Dongxin"),
+    ("丹枫", "Danfeng"),
+];
+
+const STREETS: &[&str] = &[
+    "江南大道",
+    "滨安路",
+    "长河路",
+    "江虹路",
+    "聚才路",
+    "滨盛路",
+    "春晓路",
+    "火炬大道",
+    "东信大道",
+    "建业路",
+    "秋溢路",
+    "彩虹大道",
+    "丹枫路",
+    "物联网街",
+    "网商路",
+    "阡陌路",
+];
+
+const PLACE_PREFIXES: &[&str] = &["临江", "临江市", "临江高新"];
+
+const TRADE_FIRST: &str =
+    "恒鑫华宏博永金瑞天嘉中新德汇顺利东盛凯广信和万锦卓远兴荣宝安泰隆聚明伟祥鼎富康佳联启";
+const TRADE_SECOND: &str =
+    "达源盛远瑞安诚丰成禾恒锐润通华升世越程航业昌泰和运桥隆鑫创毅辉帆晨图泽信辰福海睿";
+
+/// Industry code and the trade words of a company name.
+const INDUSTRIES: &[(&str, &[&str])] = &[
+    (
+        "manufacturing",
+        &["机械制造", "电子科技", "五金制品", "塑胶制品", "精密模具"],
+    ),
+    ("chemicals", &["化工", "精细化工", "涂料"]),
+    ("construction", &["建筑工程", "装饰工程", "建筑劳务"]),
+    ("logistics", &["物流", "供应链管理", "仓储服务"]),
+    ("retail", &["商贸", "贸易", "超市", "电器销售"]),
+    ("catering", &["餐饮管理", "酒店管理", "食品"]),
+    ("entertainment", &["文化娱乐", "休闲娱乐", "体育健身"]),
+    ("finance", &["小额贷款", "融资担保", "金融信息服务"]),
+    ("technology", &["信息技术", "网络科技", "软件", "智能科技"]),
+    ("education", &["教育科技", "职业技能培训"]),
+    ("healthcare", &["医疗器械", "医药连锁", "健康管理"]),
+    ("property", &["物业管理", "物业服务"]),
+    ("other", &["广告", "人力资源", "家政服务", "汽车服务"]),
+];
+const INDUSTRY_WEIGHTS: [u64; 13] = [22, 5, 9, 11, 16, 14, 6, 4, 14, 6, 5, 6, 7];
+
+const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石";
+
+const GIVEN_NAMES: &[&str] = &[
+    "伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛",
+    "明", "超", "霞", "平", "刚", "建华", "志强", "海燕", "晓东", "文杰", "俊杰", "浩然", "国栋",
+    "春梅", "丽华", "立新", "卫东", "晓峰", "振华", "建军", "宇航", "欣怡", "思远", "雨婷", "鹏",
+];
+
+const MOBILE_PREFIXES: &[&str] = &[
+    "130", "131", "133", "135", "136", "137", "138", "139", "150", "151", "152", "155", "158",
+    "159", "180", "181", "186", "187", "188", "189",
+];
+
+const VISIT_KINDS: [&str; 4] = ["routine", "legal", "policy", "follow_up"];
+const VISIT_KIND_WEIGHTS: [u64; 4] = [60, 12, 18, 10];
+
+const ROUTINE_NOTES: &[&str] = &[
+    "走访了解企业安保情况，督促落实门卫登记制度",
+    "日常走访，了解企业近期生产经营及用工情况，未发现异常",
+    "走访企业负责人，通报近期辖区治安形势，提示做好夜间防盗",
+    "了解企业新招员工情况，提醒及时登记外来务工人员信息",
+    "走访企业，发放防诈骗宣传资料，张贴警民联系卡",
+    "查看企业视频监控运行情况，画面清晰、存储正常",
+];
+
+const INSPECTION_NOTES: &[&str] = &[
+    "开展季度治安安全检查，对照检查表逐项检查",
+    "安全检查：查看重点部位、视频监控及消防器材配置情况",
+    "会同企业安保负责人开展治安保卫安全检查",
+    "检查企业技防设施运行情况及录像保存时长",
+    "开展安全检查并现场督促企业落实整改责任",
+];
+
+const LEGAL_NOTES: &[&str] = &[
+    "为企业提供劳动用工纠纷法律咨询，建议依法签订劳动合同",
+    "解答企业关于防范合同诈骗的法律咨询",
+    "为企业解答内部盗窃、职务侵占案件报案流程",
+    "为企业讲解《企业事业单位内部治安保卫条例》",
+];
+
+const POLICY_NOTES: &[&str] = &[
+    "宣讲公安机关服务保障企业发展的各项便民措施",
+    "介绍警企联络员工作机制及联系方式",
+    "通报辖区企业“三色预警”管理办法及评定标准",
+    "宣讲反诈预警劝阻工作机制，指导员工安装反诈APP",
+];
+
+const FOLLOW_UP_VISIT_NOTES: &[&str] = &[
+    "复查隐患整改落实情况",
+    "回访纠纷当事人，了解调解协议履行情况",
+    "回访企业，核实反映问题的办理结果",
+];
+
+const SUGGESTIONS: &[&str] = &[
+    "企业希望派出所定期通报周边治安情况",
+    "企业建议在园区路口增设监控探头",
+    "企业希望协助开展员工防诈骗培训",
+    "企业建议增加夜间巡逻频次",
+    "企业希望多部门检查合并进行，减少重复检查",
+];
+
+/// Per checklist position: the note of a failed answer, and when it is a
+/// hidden danger, the hazard (description, rectification, percent major).
+type Finding = (&'static str, Option<(&'static str, &'static str, u64)>);
+
+const FINDINGS: [Finding; 10] = [
+    ("未书面明确治安保卫负责人", None),
+    (
+        "仓库门锁损坏，未及时更换",
+        Some((
+            "成品仓库门锁损坏未及时更换，夜间无人巡查",
+            "已更换防盗门锁，并将仓库纳入夜间巡查路线",
+            5,
+        )),
+    ),
+    (
+        "厂区东门监控探头损坏",
+        Some((
+            "监控探头损坏，厂区东门出入口无监控覆盖",
+            "已更换损坏探头，东门出入口监控恢复正常",
+            10,
+        )),
+    ),
+    (
+        "外来人员、车辆进出未登记",
+        Some((
+            "外来人员、车辆进出未登记",
+            "已启用来访登记系统，外来人员车辆进出逐一登记",
+            0,
+        )),
+    ),
+    (
+        "消防通道堆放杂物",
+        Some((
+            "消防通道堆放杂物，影响人员疏散",
+            "已清理消防通道杂物，经复查通道畅通",
+            15,
+        )),
+    ),
+    (
+        "危化品未分类存放",
+        Some((
+            "危化品未分类存放，氧化剂与易燃物混存",
+            "已按性质分区分类存放并设置警示标识",
+            60,
+        )),
+    ),
+    ("部分外来务工人员未登记身份信息", None),
+    ("未建立矛盾纠纷排查台账", None),
+    ("本年度未开展安全防范培训", None),
+    (
+        "应急预案未组织演练",
+        Some((
+            "突发事件应急预案未组织演练，员工不熟悉疏散路线",
+            "企业已组织全员应急疏散演练",
+            0,
+        )),
+    ),
+];
+
+/// Category, percent with the enterprise as victim, summaries.
+type IncidentKind = (&'static str, u64, &'static [&'static str]);
+
+const INCIDENTS: [IncidentKind; 6] = [
+    (
+        "theft",
+        85,
+        &[
+            "企业仓库失窃，被盗电缆一批",
+            "员工宿舍发生盗窃，被盗手机两部",
+        ],
+    ),
+    (
+        "fraud",
+        80,
+        &[
+            "企业财务人员被冒充领导的诈骗分子骗取转账",
+            "企业遭遇虚假订单诈骗，损失货款",
+        ],
+    ),
+    (
+        "public_order",
+        30,
+        &[
+            "企业门口两名员工因琐事发生打架",
+            "有人在企业门前聚众滋事，经劝离后平息",
+        ],
+    ),
+    (
+        "fire_safety",
+        0,
+        &[
+            "车间电气线路短路起火，员工及时扑灭",
+            "宿舍电动自行车充电起火，无人员伤亡",
+        ],
+    ),
+    (
+        "criminal",
+        50,
+        &[
+            "企业员工涉嫌职务侵占被立案侦查",
+            "企业仓库被撬，涉嫌盗窃案件已立案",
+        ],
+    ),
+    (
+        "other",
+        0,
+        &[
+            "企业报警求助，员工突发疾病",
+            "企业反映有无人机在厂区上空飞行",
+        ],
+    ),
+];
+const INCIDENT_WEIGHTS: [u64; 6] = [30, 25, 20, 8, 7, 10];
+
+/// Kind, parties, summary with {n} people, resolution.
+type DisputeKind = (&'static str, &'static str, &'static str, &'static str);
+
+const DISPUTES: [DisputeKind; 5] = [
+    (
+        "wages",
+        "务工人员与企业",
+        "企业拖欠{n}名员工工资，员工到企业讨要",
+        "经街道、司法所联合调解，企业承诺分期支付全部欠薪",
+    ),
+    (
+        "contract",
+        "企业与供应商",
+        "企业与供应商因货款结算发生纠纷，涉及{n}人",
+        "经调解双方达成还款协议",
+    ),
+    (
+        "labour",
+        "员工与企业",
+        "{n}名员工因工伤赔偿与企业发生争议",
+        "经调解企业按规定支付工伤待遇",
+    ),
+    (
+        "neighbourhood",
+        "企业与周边居民",
+        "周边居民{n}人反映企业夜间施工噪音扰民",
+        "企业调整作业时间，居民表示满意",
+    ),
+    (
+        "other",
+        "企业与承租方",
+        "企业与承租方因租赁合同发生争议，涉及{n}人",
+        "经调解双方协商解除合同",
+    ),
+];
+const DISPUTE_WEIGHTS: [u64; 5] = [35, 20, 25, 10, 10];
+
+const FORCES: &[&str] = &[
+    "{community}",
+    "{street,judicial}",
+    "{enterprise,mediator}",
+    "{street,community,mediator}",
+    "{judicial}",
+];
+
+const REFERRAL_REASON: &str = "经多次调解双方分歧较大，引导当事人通过仲裁或诉讼途径解决";
+const CLOSING_REASON: &str = "回访确认调解协议已履行完毕，结案";
+
+const FOLLOW_UP_NOTES: &[(&str, &str)] = &[
+    ("phone", "电话回访，当事人表示协议已履行"),
+    ("visit", "上门回访，双方关系恢复正常"),
+    ("survey", "问卷回访，当事人对调解结果满意"),
+];
+
+/// Kind, content, response.
+const DEMANDS: &[(&str, &str, &str)] = &[
+    (
+        "difficulty",
+        "企业反映周边道路夜间照明不足，员工下班存在安全隐患",
+        "已协调街道增设路灯",
+    ),
+    (
+        "difficulty",
+        "企业反映外来务工人员居住证办理慢",
+        "已安排民警上门集中办理",
+    ),
+    (
+        "opinion",
+        "企业对近期多部门重复检查有意见",
+        "已向分局反映，推动联合检查",
+    ),
+    (
+        "suggestion",
+        "企业建议在园区门口设置警务室",
+        "已纳入警务室选址调研",
+    ),
+    (
+        "suggestion",
+        "企业建议定期推送诈骗预警信息",
+        "已将企业加入反诈预警推送名单",
+    ),
+    (
+        "difficulty",
+        "企业反映厂区周边有流动摊贩占道经营",
+        "已会同城管部门开展整治",
+    ),
+];
+
+const EXTENSION_REASONS: &[&str] = &[
+    "需协调街道、城管等多部门共同处理",
+    "涉及规划调整，需等待上级部门答复",
+    "企业补充材料，需重新核实",
+];
+
+const TRAININGS: [(&str, &[&str]); 3] = [
+    (
+        "legal",
+        &[
+            "企业内部治安保卫条例解读",
+            "反电信网络诈骗法宣讲",
+            "劳动用工法律风险防范",
+        ],
+    ),
+    (
+        "safety",
+        &[
+            "企业安保人员业务培训",
+            "消防安全知识培训",
+            "危险物品安全管理培训",
+        ],
+    ),
+    ("drill", &["消防疏散演练", "防暴处突应急演练"]),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(stations: u32, enterprises: u32, months: u32) -> SeedOptions {
+        SeedOptions {
+            stations,
+            enterprises,
+            months,
+            today: NaiveDate::from_ymd_opt(2026, 5, 17).unwrap(),
+            seed: 7,
+        }
+    }
+
+    #[test]
+    fn stations_split_evenly() {
+        let o = opts(3, 1000, 12);
+        let sizes: Vec<u32> = (0..3).map(|k| station_size(&o, k)).collect();
+        assert_eq!(sizes.iter().sum::<u32>(), 1000);
+        assert!(sizes.iter().all(|&s| s == 333 || s == 334), "{sizes:?}");
+        assert_eq!(officers_for(0), 3);
+        assert_eq!(officers_for(1200), 3);
+        assert_eq!(officers_for(1201), 4);
+        assert_eq!(officers_for(100_000), 250);
+    }
+
+    #[test]
+    fn calendar_covers_the_window() {
+        let c = Calendar::new(&opts(1, 10, 12)).unwrap();
+        assert_eq!(c.start, NaiveDate::from_ymd_opt(2025, 5, 18).unwrap());
+        assert_eq!(c.months.first().unwrap().0, c.start);
+        assert_eq!(c.months.last().unwrap().1, c.today);
+        assert_eq!(c.months.len(), 13);
+        assert!(c.months.windows(2).all(|w| days(w[0].1, 1) == w[1].0));
+        assert_eq!(c.quarters.len(), 5);
+        assert!(c.quarters.iter().all(|q| q.2 > 0.0 && q.2 <= 1.0));
+        assert!(Calendar::new(&opts(0, 10, 12)).is_err());
+        assert!(Calendar::new(&opts(1, 10, 0)).is_err());
+    }
+
+    #[test]
+    fn copy_text_is_escaped_and_formatted() {
+        let mut rows = Rows::default();
+        rows.row()
+            .int(-42)
+            .int(0)
+            .text("a\tb\\c\nd")
+            .null()
+            .bool(true)
+            .date(NaiveDate::from_ymd_opt(2026, 1, 9).unwrap())
+            .at(Moment {
+                day: NaiveDate::from_ymd_opt(2026, 1, 9).unwrap(),
+                seconds: 9 * 3600 + 5 * 60 + 7,
+            })
+            .end();
+        assert_eq!(
+            String::from_utf8(rows.buf).unwrap(),
+            "-42\t0\ta\\tb\\\\c\\nd\t\\N\tt\t2026-01-09\t2026-01-09 09:05:07+08\n"
+        );
+        assert_eq!(rows.count, 1);
+    }
+
+    #[test]
+    fn generation_is_deterministic_and_consistent() {
+        let o = opts(2, 300, 3);
+        let plan = || Plan {
+            opts: o,
+            dates: Calendar::new(&o).unwrap(),
+            crews: vec![
+                Crew {
+                    station_id: 1,
+                    chief: 10,
+                    officers: vec![11, 12, 13],
+                },
+                Crew {
+                    station_id: 2,
+                    chief: 20,
+                    officers: vec![21, 22, 23],
+                },
+            ],
+            template_id: 1,
+            items: (1..=10).collect(),
+            first_ids: [1; TABLE_COUNT],
+        };
+        let run = || {
+            let plan = plan();
+            let (tx, mut rx) = mpsc::channel(64);
+            let ids = generate(&plan, &tx);
+            drop(tx);
+            let mut chunks = Vec::new();
+            while let Ok(c) = rx.try_recv() {
+                chunks.push(c);
+            }
+            (ids, chunks)
+        };
+        let (ids, chunks) = run();
+        let (again, chunks_again) = run();
+        assert_eq!(ids, again);
+        assert_eq!(chunks.len(), 1);
+        assert_eq!(
+            chunks[0].tables[VISIT].buf,
+            chunks_again[0].tables[VISIT].buf
+        );
+        let t = &chunks[0].tables;
+        assert_eq!(t[ENTERPRISE].count, 300);
+        for (i, rows) in t.iter().enumerate() {
+            if TABLES[i].id_column.is_some() {
+                assert_eq!(ids[i] - 1, rows.count as i64, "{}", TABLES[i].name);
+            }
+            let text = std::str::from_utf8(&rows.buf).unwrap();
+            let columns = TABLES[i].columns.split(',').count();
+            for line in text.lines() {
+                assert_eq!(
+                    line.split('\t').count(),
+                    columns,
+                    "{}: {line}",
+                    TABLES[i].name
+                );
+            }
+        }
+        let inspections = std::str::from_utf8(&t[VISIT].buf)
+            .unwrap()
+            .lines()
+            .filter(|l| l.split('\t').nth(4) == Some("inspection"))
+            .count() as u64;
+        assert_eq!(t[VISIT_CHECK].count, inspections * 10);
+        assert!(t[VISIT_OFFICER].count >= t[VISIT].count);
+        // Three months: every active, inspected enterprise about once.
+        assert!(inspections > 200, "{inspections}");
+    }
+}
