@@ -60,6 +60,21 @@ enum Command {
     Demo(ServeArgs),
     /// Apply database migrations and exit.
     Migrate,
+    /// Fill an empty database with synthetic data for load tests and benchmarks.
+    Seed {
+        /// Stations, coded s001, s002, …
+        #[arg(long, default_value_t = 1)]
+        stations: u32,
+        /// Enterprises in all, split evenly between the stations.
+        #[arg(long, default_value_t = 1000)]
+        enterprises: u32,
+        /// Months of history ending today.
+        #[arg(long, default_value_t = 12)]
+        months: u32,
+        /// The same seed always gives the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Run a station's quarterly evaluation (a draft; publish in the browser).
     Evaluate {
         /// Station code, e.g. jiangnan.
@@ -334,6 +349,27 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let (pool, mut embedded) = open_database(&cli.db, 2).await?;
             println!("migrations applied");
             close(pool, &mut embedded).await?;
+            Ok(())
+        }
+        Command::Seed {
+            stations,
+            enterprises,
+            months,
+            seed,
+        } => {
+            let (pool, mut embedded) = open_database(&cli.db, 4).await?;
+            let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+            let options = sanse::seed::SeedOptions {
+                stations: *stations,
+                enterprises: *enterprises,
+                months: *months,
+                today,
+                seed: *seed,
+            };
+            let result = sanse::seed::seed(&pool, options).await;
+            close(pool, &mut embedded).await?;
+            let report = result?;
+            println!("{report}");
             Ok(())
         }
         Command::Evaluate { station, quarter } | Command::Rescore { station, quarter } => {
