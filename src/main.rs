@@ -194,32 +194,24 @@ async fn close(pool: PgPool, embedded: &mut Option<EmbeddedPostgres>) -> anyhow:
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if let Err(err) = tokio::signal::ctrl_c().await {
-            tracing::error!(error = %err, "cannot listen for Ctrl-C");
-            std::future::pending::<()>().await;
+/// Resolves on Ctrl-C or SIGTERM. The handlers are installed when this is
+/// called, not when it is first polled, so a signal that arrives right after
+/// start-up is not lost (nor does it kill the process with the database up).
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt()).context("listening for Ctrl-C")?;
+    let mut terminate = signal(SignalKind::terminate()).context("listening for SIGTERM")?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {},
+            _ = terminate.recv() => {},
         }
-    };
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(err) => {
-                tracing::error!(error = %err, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
-    }
-    tracing::info!("shutting down");
+        tracing::info!("shutting down");
+    })
 }
 
 async fn serve(cli: &Cli, args: &ServeArgs, with_demo: bool) -> anyhow::Result<()> {
+    let shutdown = shutdown_signal()?;
     let (pool, mut embedded) = open_database(&cli.db, args.db_connections).await?;
     let result = async {
         if with_demo && demo::seed_if_empty(&pool).await? {
@@ -247,7 +239,7 @@ async fn serve(cli: &Cli, args: &ServeArgs, with_demo: bool) -> anyhow::Result<(
             listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(shutdown)
         .await?;
         anyhow::Ok(())
     }

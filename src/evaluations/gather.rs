@@ -55,16 +55,20 @@ pub(super) async fn gather(
     // The latest inspection in the quarter and the latest before it, each
     // with its pass and applicable counts.
     let inspections = sqlx::query!(
-        r#"select distinct on (v.enterprise_id, v.visited_on >= $2)
-                  v.enterprise_id, v.visit_id, v.visited_on, v.visited_on >= $2 as "in_quarter!",
-                  count(*) filter (where c.answer = 'pass') as "passed!",
-                  count(*) filter (where c.answer in ('pass', 'fail')) as "applicable!"
-           from visit v
-           left join visit_check c on c.visit_id = v.visit_id
-           where v.station_id = $1 and v.kind = 'inspection' and v.deleted_at is null
-             and v.visited_on <= $3
-           group by v.enterprise_id, v.visit_id, v.visited_on
-           order by v.enterprise_id, v.visited_on >= $2, v.visited_on desc, v.visit_id desc"#,
+        r#"with latest as (
+               select distinct on (v.enterprise_id, v.visited_on >= $2)
+                      v.enterprise_id, v.visit_id, v.visited_on, v.visited_on >= $2 as in_quarter
+               from visit v
+               where v.station_id = $1 and v.kind = 'inspection' and v.deleted_at is null
+                 and v.visited_on <= $3
+               order by v.enterprise_id, v.visited_on >= $2, v.visited_on desc, v.visit_id desc)
+           select l.enterprise_id, l.visit_id, l.visited_on, l.in_quarter as "in_quarter!",
+                  c.passed as "passed!", c.applicable as "applicable!"
+           from latest l
+           cross join lateral (
+               select count(*) filter (where c.answer = 'pass') as passed,
+                      count(*) filter (where c.answer in ('pass', 'fail')) as applicable
+               from visit_check c where c.visit_id = l.visit_id) c"#,
         station_id,
         start,
         end

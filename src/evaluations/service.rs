@@ -250,7 +250,8 @@ async fn insert_assessments(
         Vec::with_capacity(n),
         Vec::with_capacity(n),
     );
-    let (mut reasons, mut inputs): (Vec<Value>, Vec<Value>) =
+    // JSON travels as text: binding large jsonb[] arrays is far slower.
+    let (mut reasons, mut inputs): (Vec<String>, Vec<String>) =
         (Vec::with_capacity(n), Vec::with_capacity(n));
     for (id, input, a) in scored {
         ids.push(*id);
@@ -265,8 +266,8 @@ async fn insert_assessments(
         stale.push(a.stale_inspection);
         previous.push(prev.map(str::to_owned));
         movements.push(movement(prev, level).to_owned());
-        reasons.push(serde_json::to_value(&a.reasons).unwrap_or(Value::Null));
-        inputs.push(serde_json::to_value(input).unwrap_or(Value::Null));
+        reasons.push(serde_json::to_string(&a.reasons).unwrap_or_else(|_| "null".to_owned()));
+        inputs.push(serde_json::to_string(input).unwrap_or_else(|_| "null".to_owned()));
     }
     sqlx::query!(
         r#"insert into assessment (station_id, evaluation_id, enterprise_id, safety, hazards, cases,
@@ -274,9 +275,9 @@ async fn insert_assessments(
                                   movement, reasons, inputs)
            select $1, $2, u.id, u.safety, u.hazards, u.cases, u.total, u.computed::tier_level,
                   u.vetoed, u.stale, u.previous::tier_level, u.computed::tier_level, u.movement,
-                  u.reasons, u.inputs
+                  u.reasons::jsonb, u.inputs::jsonb
            from unnest($3::bigint[], $4::int[], $5::int[], $6::int[], $7::int[], $8::text[],
-                       $9::bool[], $10::bool[], $11::text[], $12::text[], $13::jsonb[], $14::jsonb[])
+                       $9::bool[], $10::bool[], $11::text[], $12::text[], $13::text[], $14::text[])
                 as u(id, safety, hazards, cases, total, computed, vetoed, stale, previous,
                      movement, reasons, inputs)"#,
         station_id,

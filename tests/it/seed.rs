@@ -33,13 +33,31 @@ async fn seeded() -> (PgPool, seed::SeedReport) {
     (pool, report)
 }
 
+/// Every foreign key of the database, as its definition.
+async fn foreign_keys(pool: &PgPool) -> Vec<String> {
+    sqlx::query_scalar(
+        "select conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid)
+         from pg_constraint where contype = 'f' order by 1",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
 /// Records whose station differs from their enterprise's, per table.
 const SAME_STATION: &[&str] = &["visit", "hazard", "dispute", "incident", "demand"];
 
 #[tokio::test]
 async fn seeds_a_consistent_history_and_only_into_an_empty_database() {
-    let (pool, report) = seeded().await;
+    let (options_db, _) = fresh_database().await;
+    let pool = PgPool::connect_with(options_db).await.unwrap();
+    let keys_before = foreign_keys(&pool).await;
+    let report = seed::seed(&pool, options()).await.unwrap();
     eprintln!("{report}");
+
+    // The foreign keys dropped for the load are all back, unchanged.
+    assert!(keys_before.len() > 30, "{keys_before:?}");
+    assert_eq!(foreign_keys(&pool).await, keys_before);
 
     // The report tells the truth, table by table.
     for (table, n) in &report.rows {
