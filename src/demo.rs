@@ -1817,6 +1817,8 @@ struct Profile {
     end: NaiveDate,
     /// Fails several checklist items at most inspections.
     problem: bool,
+    /// Fails a few items at most inspections: the yellow middle ground.
+    middling: bool,
     never_inspected: bool,
     /// A full quarter (its first day) without an inspection.
     skipped_quarter: Option<NaiveDate>,
@@ -2083,6 +2085,14 @@ impl Generator<'_> {
                 }
             }
         }
+        // About a quarter of the rest keep failing a few items: a realistic
+        // board has a real middle, not only green.
+        let mut middling = HashSet::new();
+        for &i in &self.active {
+            if !problem.contains(&i) && !never.contains(&i) && self.rng.percent(28) {
+                middling.insert(i);
+            }
+        }
         for (i, firm) in self.firms.iter().enumerate() {
             let end = if firm.active {
                 self.today
@@ -2111,6 +2121,7 @@ impl Generator<'_> {
             self.profiles.push(Profile {
                 end,
                 problem: problem.contains(&i),
+                middling: middling.contains(&i),
                 never_inspected: never.contains(&i),
                 skipped_quarter,
                 not_applicable,
@@ -2267,10 +2278,12 @@ impl Generator<'_> {
             .collect();
         let k = if profile.problem {
             if self.rng.percent(75) {
-                self.rng.range(3, 5)
+                self.rng.range(4, 6)
             } else {
-                self.rng.range(1, 2)
+                self.rng.range(2, 3)
             }
+        } else if profile.middling {
+            [2, 3, 4][self.rng.weighted(&[30, 40, 30])]
         } else {
             [0, 1, 2][self.rng.weighted(&[66, 26, 8])]
         };
