@@ -528,6 +528,8 @@ struct AssessmentPage {
     reasons: Vec<Reason>,
     history: Vec<HistoryRow>,
     objections: Vec<objections::Objection>,
+    /// An objection may still be recorded (published, within the policy's days).
+    objection_open: bool,
     is_chief: bool,
     form_level: String,
     form_reason: String,
@@ -612,9 +614,11 @@ async fn assessment(
     let (evaluation, a, reasons, history) =
         load_assessment(&state, me.station_id, &quarter, &enterprise_id).await?;
     let objections = objections::for_assessment(&state.db, me.station_id, a.assessment_id).await?;
+    let objection_open = objection_window_open(&state, &evaluation).await?;
     Ok(AssessmentPage {
         tx: text(ctx.lang),
         objections,
+        objection_open,
         ctx,
         form_level: a
             .override_level
@@ -689,6 +693,7 @@ async fn override_level(
             reasons,
             history,
             objections,
+            objection_open: false,
             is_chief: true,
             form_level: form.level,
             form_reason: form.reason,
@@ -754,6 +759,20 @@ async fn override_level(
         &format!("/evaluations/{}/{}", evaluation.quarter, a.enterprise_id),
         Flash::Saved,
     ))
+}
+
+/// Whether an objection to `evaluation` may still be recorded today.
+async fn objection_window_open(state: &AppState, evaluation: &EvaluationRow) -> AppResult<bool> {
+    let Some(published_at) = evaluation.published_at.filter(|_| evaluation.published) else {
+        return Ok(false);
+    };
+    let mut conn = state.db.acquire().await?;
+    let policy = service::policy_of_evaluation(&mut conn, evaluation.evaluation_id)
+        .await
+        .map_err(into_app_error)?;
+    let published_on = (published_at + chrono::Duration::hours(8)).date_naive();
+    let last_day = published_on + chrono::Duration::days(i64::from(policy.objection_days));
+    Ok(today(&state.clock) <= last_day)
 }
 
 /// The enterprise's published level history, for its page.

@@ -88,6 +88,8 @@ async fn rerender(
         reasons,
         history,
         objections,
+        // The form stays in view after a refused attempt, with its message.
+        objection_open: true,
         is_chief,
         errors,
     };
