@@ -427,9 +427,7 @@ async fn create(
         summary: &summary,
         ..Event::by(&me.user, &req, "demand.create", "demand", Some(id))
     };
-    audit::record(&mut tx, event).await?;
-    tx.commit().await?;
-    Ok(redirect_with_flash(&format!("/demands/{id}"), Flash::Saved))
+    crate::web::record::commit_audited(tx, event, &format!("/demands/{id}"), Flash::Saved).await
 }
 
 /// The respond / resolve / extend forms of the demand page, as typed.
@@ -618,9 +616,7 @@ async fn update(
         summary: &summary,
         ..Event::by(&me.user, &req, "demand.update", "demand", Some(id))
     };
-    audit::record(&mut tx, event).await?;
-    tx.commit().await?;
-    Ok(redirect_with_flash(&format!("/demands/{id}"), Flash::Saved))
+    crate::web::record::commit_audited(tx, event, &format!("/demands/{id}"), Flash::Saved).await
 }
 
 /// The demand page again, with the errors and what was typed kept.
@@ -763,9 +759,7 @@ async fn respond(
         summary: &summary,
         ..Event::by(&me.user, &req, "demand.respond", "demand", Some(id))
     };
-    audit::record(&mut tx, event).await?;
-    tx.commit().await?;
-    Ok(redirect_with_flash(&format!("/demands/{id}"), Flash::Saved))
+    crate::web::record::commit_audited(tx, event, &format!("/demands/{id}"), Flash::Saved).await
 }
 
 async fn resolve(
@@ -817,9 +811,7 @@ async fn resolve(
         summary: &summary,
         ..Event::by(&me.user, &req, "demand.resolve", "demand", Some(id))
     };
-    audit::record(&mut tx, event).await?;
-    tx.commit().await?;
-    Ok(redirect_with_flash(&format!("/demands/{id}"), Flash::Saved))
+    crate::web::record::commit_audited(tx, event, &format!("/demands/{id}"), Flash::Saved).await
 }
 
 async fn extend(
@@ -886,9 +878,7 @@ async fn extend(
         summary: &summary,
         ..Event::by(&me.user, &req, "demand.extend", "demand", Some(id))
     };
-    audit::record(&mut tx, event).await?;
-    tx.commit().await?;
-    Ok(redirect_with_flash(&format!("/demands/{id}"), Flash::Saved))
+    crate::web::record::commit_audited(tx, event, &format!("/demands/{id}"), Flash::Saved).await
 }
 
 async fn delete(
@@ -915,12 +905,13 @@ async fn delete(
         summary: &summary,
         ..Event::by(&me.user, &req, "demand.delete", "demand", Some(id))
     };
-    audit::record(&mut tx, event).await?;
-    tx.commit().await?;
-    Ok(redirect_with_flash(
+    crate::web::record::commit_audited(
+        tx,
+        event,
         &format!("/enterprises/{}", gone.enterprise_id),
         Flash::Deleted,
-    ))
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize, Default)]

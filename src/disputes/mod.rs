@@ -690,12 +690,7 @@ async fn create(
         summary: &summary,
         ..Event::by(&me.user, &req, "dispute.create", "dispute", Some(id))
     };
-    audit::record(&mut tx, event).await?;
-    tx.commit().await?;
-    Ok(redirect_with_flash(
-        &format!("/disputes/{id}"),
-        Flash::Saved,
-    ))
+    crate::web::record::commit_audited(tx, event, &format!("/disputes/{id}"), Flash::Saved).await
 }
 
 async fn edit_form(
@@ -799,12 +794,7 @@ async fn update(
         summary: &summary,
         ..Event::by(&me.user, &req, "dispute.update", "dispute", Some(id))
     };
-    audit::record(&mut tx, event).await?;
-    tx.commit().await?;
-    Ok(redirect_with_flash(
-        &format!("/disputes/{id}"),
-        Flash::Saved,
-    ))
+    crate::web::record::commit_audited(tx, event, &format!("/disputes/{id}"), Flash::Saved).await
 }
 
 async fn delete(
@@ -832,12 +822,13 @@ async fn delete(
         summary: &summary,
         ..Event::by(&me.user, &req, "dispute.delete", "dispute", Some(id))
     };
-    audit::record(&mut tx, event).await?;
-    tx.commit().await?;
-    Ok(redirect_with_flash(
+    crate::web::record::commit_audited(
+        tx,
+        event,
         &format!("/enterprises/{}", gone.enterprise_id),
         Flash::Deleted,
-    ))
+    )
+    .await
 }
 
 /// `?status=` takes a status code or `open` (reported or mediating);

@@ -568,12 +568,7 @@ pub(super) async fn schedule_follow_up(
             Some(fid),
         )
     };
-    audit::record(&mut tx, event).await?;
-    tx.commit().await?;
-    Ok(redirect_with_flash(
-        &format!("/disputes/{id}"),
-        Flash::Saved,
-    ))
+    crate::web::record::commit_audited(tx, event, &format!("/disputes/{id}"), Flash::Saved).await
 }
 
 pub(super) async fn record_follow_up(
@@ -657,10 +652,5 @@ pub(super) async fn record_follow_up(
             Some(fid),
         )
     };
-    audit::record(&mut tx, event).await?;
-    tx.commit().await?;
-    Ok(redirect_with_flash(
-        &format!("/disputes/{id}"),
-        Flash::Saved,
-    ))
+    crate::web::record::commit_audited(tx, event, &format!("/disputes/{id}"), Flash::Saved).await
 }

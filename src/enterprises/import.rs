@@ -15,11 +15,11 @@ use serde::Deserialize;
 use super::queries::{self, Industry, OfficerName};
 use super::{EnterpriseForm, EnterpriseInput, EnterpriseText, text};
 use crate::AppState;
-use crate::audit::{self, Event};
+use crate::audit::Event;
 use crate::auth::StationUser;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
-use crate::web::{Flash, PageCtx, RequestCtx, parse_id, redirect_with_flash};
+use crate::web::{Flash, PageCtx, RequestCtx, parse_id};
 
 /// Most data rows one file may hold.
 pub const MAX_ROWS: usize = 5000;
@@ -424,10 +424,5 @@ pub async fn confirm(
         summary: &summary,
         ..Event::by(&me.user, &req, "enterprise.import", "enterprise", None)
     };
-    audit::record(&mut tx, event).await?;
-    tx.commit().await?;
-    Ok(redirect_with_flash(
-        "/enterprises?sort=updated",
-        Flash::Saved,
-    ))
+    crate::web::record::commit_audited(tx, event, "/enterprises?sort=updated", Flash::Saved).await
 }

@@ -385,12 +385,7 @@ async fn create(
         summary: &summary,
         ..Event::by(&me.user, &req, "enterprise.create", "enterprise", Some(id))
     };
-    audit::record(&mut tx, event).await?;
-    tx.commit().await?;
-    Ok(redirect_with_flash(
-        &format!("/enterprises/{id}"),
-        Flash::Saved,
-    ))
+    crate::web::record::commit_audited(tx, event, &format!("/enterprises/{id}"), Flash::Saved).await
 }
 
 async fn edit_form(
@@ -523,12 +518,7 @@ async fn update(
         summary: &summary,
         ..Event::by(&me.user, &req, "enterprise.update", "enterprise", Some(id))
     };
-    audit::record(&mut tx, event).await?;
-    tx.commit().await?;
-    Ok(redirect_with_flash(
-        &format!("/enterprises/{id}"),
-        Flash::Saved,
-    ))
+    crate::web::record::commit_audited(tx, event, &format!("/enterprises/{id}"), Flash::Saved).await
 }
 
 async fn delete(
@@ -549,9 +539,7 @@ async fn delete(
         summary: &summary,
         ..Event::by(&me.user, &req, "enterprise.delete", "enterprise", Some(id))
     };
-    audit::record(&mut tx, event).await?;
-    tx.commit().await?;
-    Ok(redirect_with_flash("/enterprises", Flash::Deleted))
+    crate::web::record::commit_audited(tx, event, "/enterprises", Flash::Deleted).await
 }
 
 /// The list's query string, as typed.

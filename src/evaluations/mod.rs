@@ -18,7 +18,7 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::audit::{self, Event};
+use crate::audit::Event;
 use crate::auth::{Chief, Role, StationUser};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
@@ -753,12 +753,13 @@ async fn override_level(
             Some(a.assessment_id),
         )
     };
-    audit::record(&mut tx, event).await?;
-    tx.commit().await?;
-    Ok(redirect_with_flash(
+    crate::web::record::commit_audited(
+        tx,
+        event,
         &format!("/evaluations/{}/{}", evaluation.quarter, a.enterprise_id),
         Flash::Saved,
-    ))
+    )
+    .await
 }
 
 /// Whether an objection to `evaluation` may still be recorded today.

@@ -13,13 +13,13 @@ use sqlx::PgPool;
 
 use super::{AssessmentPage, load_assessment, service, text};
 use crate::AppState;
-use crate::audit::{self, Event};
+use crate::audit::Event;
 use crate::auth::{Chief, Role, StationUser};
 use crate::error::{AppError, AppResult};
 use crate::level::Level;
 use crate::web::form::{FieldErrors, Fields};
 use crate::web::record::today;
-use crate::web::{Flash, PageCtx, RequestCtx, parse_id, redirect_with_flash};
+use crate::web::{Flash, PageCtx, RequestCtx, parse_id};
 
 #[derive(Debug, Clone)]
 pub struct Objection {
@@ -193,12 +193,13 @@ pub async fn create(
         summary: &summary,
         ..Event::by(&me.user, &req, "objection.create", "objection", Some(id))
     };
-    audit::record(&mut tx, event).await?;
-    tx.commit().await?;
-    Ok(redirect_with_flash(
+    crate::web::record::commit_audited(
+        tx,
+        event,
         &format!("/evaluations/{quarter}/{}", a.enterprise_id),
         Flash::Saved,
-    ))
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -395,10 +396,11 @@ pub async fn decide(
             Some(objection_id),
         )
     };
-    audit::record(&mut tx, event).await?;
-    tx.commit().await?;
-    Ok(redirect_with_flash(
+    crate::web::record::commit_audited(
+        tx,
+        event,
         &format!("/evaluations/{quarter}/{}", a.enterprise_id),
         Flash::Saved,
-    ))
+    )
+    .await
 }

@@ -398,9 +398,7 @@ async fn create(
         summary: &summary,
         ..Event::by(&me.user, &req, "hazard.create", "hazard", Some(id))
     };
-    audit::record(&mut tx, event).await?;
-    tx.commit().await?;
-    Ok(redirect_with_flash(&format!("/hazards/{id}"), Flash::Saved))
+    crate::web::record::commit_audited(tx, event, &format!("/hazards/{id}"), Flash::Saved).await
 }
 
 /// The rectification form as typed.
@@ -587,9 +585,7 @@ async fn rectify(
         summary: &summary,
         ..Event::by(&me.user, &req, "hazard.rectify", "hazard", Some(id))
     };
-    audit::record(&mut tx, event).await?;
-    tx.commit().await?;
-    Ok(redirect_with_flash(&format!("/hazards/{id}"), Flash::Saved))
+    crate::web::record::commit_audited(tx, event, &format!("/hazards/{id}"), Flash::Saved).await
 }
 
 async fn edit_form(
@@ -687,9 +683,7 @@ async fn update(
         summary: &summary,
         ..Event::by(&me.user, &req, "hazard.update", "hazard", Some(id))
     };
-    audit::record(&mut tx, event).await?;
-    tx.commit().await?;
-    Ok(redirect_with_flash(&format!("/hazards/{id}"), Flash::Saved))
+    crate::web::record::commit_audited(tx, event, &format!("/hazards/{id}"), Flash::Saved).await
 }
 
 async fn delete(
@@ -715,12 +709,13 @@ async fn delete(
         summary: &summary,
         ..Event::by(&me.user, &req, "hazard.delete", "hazard", Some(id))
     };
-    audit::record(&mut tx, event).await?;
-    tx.commit().await?;
-    Ok(redirect_with_flash(
+    crate::web::record::commit_audited(
+        tx,
+        event,
         &format!("/enterprises/{}", gone.enterprise_id),
         Flash::Deleted,
-    ))
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize, Default)]

@@ -332,12 +332,7 @@ async fn create(
         summary: &summary,
         ..Event::by(&me.user, &req, "incident.create", "incident", Some(id))
     };
-    audit::record(&mut tx, event).await?;
-    tx.commit().await?;
-    Ok(redirect_with_flash(
-        &format!("/incidents/{id}"),
-        Flash::Saved,
-    ))
+    crate::web::record::commit_audited(tx, event, &format!("/incidents/{id}"), Flash::Saved).await
 }
 
 #[derive(Template, WebTemplate)]
@@ -460,12 +455,7 @@ async fn update(
         summary: &summary,
         ..Event::by(&me.user, &req, "incident.update", "incident", Some(id))
     };
-    audit::record(&mut tx, event).await?;
-    tx.commit().await?;
-    Ok(redirect_with_flash(
-        &format!("/incidents/{id}"),
-        Flash::Saved,
-    ))
+    crate::web::record::commit_audited(tx, event, &format!("/incidents/{id}"), Flash::Saved).await
 }
 
 async fn delete(
@@ -491,12 +481,13 @@ async fn delete(
         summary: &summary,
         ..Event::by(&me.user, &req, "incident.delete", "incident", Some(id))
     };
-    audit::record(&mut tx, event).await?;
-    tx.commit().await?;
-    Ok(redirect_with_flash(
+    crate::web::record::commit_audited(
+        tx,
+        event,
         &format!("/enterprises/{}", gone.enterprise_id),
         Flash::Deleted,
-    ))
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize, Default)]

@@ -666,12 +666,13 @@ async fn create(
         summary: &summary,
         ..Event::by(&me.user, &req, "policy.create", "scoring_policy", Some(id))
     };
-    audit::record(&mut tx, event).await?;
-    tx.commit().await?;
-    Ok(redirect_with_flash(
+    crate::web::record::commit_audited(
+        tx,
+        event,
         &format!("/admin/policies/{version}"),
         Flash::Saved,
-    ))
+    )
+    .await
 }
 
 /// A save based on a version that is no longer the newest. When the newest

@@ -418,12 +418,7 @@ async fn create(
         summary: &summary,
         ..Event::by(&me.user, &req, "training.create", "training", Some(id))
     };
-    audit::record(&mut tx, event).await?;
-    tx.commit().await?;
-    Ok(redirect_with_flash(
-        &format!("/trainings/{id}"),
-        Flash::Saved,
-    ))
+    crate::web::record::commit_audited(tx, event, &format!("/trainings/{id}"), Flash::Saved).await
 }
 
 #[derive(Template, WebTemplate)]
@@ -549,12 +544,7 @@ async fn update(
         summary: &summary,
         ..Event::by(&me.user, &req, "training.update", "training", Some(id))
     };
-    audit::record(&mut tx, event).await?;
-    tx.commit().await?;
-    Ok(redirect_with_flash(
-        &format!("/trainings/{id}"),
-        Flash::Saved,
-    ))
+    crate::web::record::commit_audited(tx, event, &format!("/trainings/{id}"), Flash::Saved).await
 }
 
 async fn delete(
@@ -584,9 +574,7 @@ async fn delete(
         summary: &summary,
         ..Event::by(&me.user, &req, "training.delete", "training", Some(id))
     };
-    audit::record(&mut tx, event).await?;
-    tx.commit().await?;
-    Ok(redirect_with_flash("/trainings", Flash::Deleted))
+    crate::web::record::commit_audited(tx, event, "/trainings", Flash::Deleted).await
 }
 
 #[derive(Debug, Deserialize, Default)]

@@ -1072,9 +1072,7 @@ async fn update(
         summary: &summary,
         ..Event::by(&me.user, &req, "visit.update", "visit", Some(id))
     };
-    audit::record(&mut tx, event).await?;
-    tx.commit().await?;
-    Ok(redirect_with_flash(&format!("/visits/{id}"), Flash::Saved))
+    crate::web::record::commit_audited(tx, event, &format!("/visits/{id}"), Flash::Saved).await
 }
 
 async fn delete(
@@ -1100,12 +1098,13 @@ async fn delete(
         summary: &summary,
         ..Event::by(&me.user, &req, "visit.delete", "visit", Some(id))
     };
-    audit::record(&mut tx, event).await?;
-    tx.commit().await?;
-    Ok(redirect_with_flash(
+    crate::web::record::commit_audited(
+        tx,
+        event,
         &format!("/enterprises/{}", gone.enterprise_id),
         Flash::Deleted,
-    ))
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize, Default)]

@@ -111,3 +111,16 @@ pub fn snippet(text: &str, max_chars: usize) -> String {
     }
     out.replace('\n', " ")
 }
+
+/// The end of every write: the audit event in the write's own transaction,
+/// the commit, and a redirect (303) that shows `flash` on the next page.
+pub async fn commit_audited(
+    mut tx: sqlx::Transaction<'_, sqlx::Postgres>,
+    event: crate::audit::Event<'_>,
+    to: &str,
+    flash: super::Flash,
+) -> crate::error::AppResult<axum::response::Response> {
+    crate::audit::record(&mut tx, event).await?;
+    tx.commit().await?;
+    Ok(super::redirect_with_flash(to, flash))
+}
