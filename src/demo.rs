@@ -591,6 +591,60 @@ pub async fn publish_history(pool: &PgPool, today: NaiveDate) -> anyhow::Result<
             .map_err(|e| anyhow::anyhow!("demo publication {quarter}: {e}"))?;
         }
     }
+    department_follow_up(pool, last.previous(), today).await
+}
+
+/// The departments' side of the published history: pushes acknowledged a
+/// day or three after they came (except the latest of fire rescue and the
+/// judicial office, still waiting, so the chief's home page shows them), and
+/// coordinated actions on the red and some yellow enterprises.
+async fn department_follow_up(
+    pool: &PgPool,
+    latest: crate::scoring::Quarter,
+    today: NaiveDate,
+) -> anyhow::Result<()> {
+    sqlx::query!(
+        "update push p set acknowledged_at = p.created_at + interval '1 day' * (1 + p.push_id % 3)
+                               + interval '1 hour' * (p.push_id % 7),
+                           acknowledged_by = u.user_id
+         from department d, app_user u
+         where d.department_id = p.department_id and u.department_id = p.department_id
+           and u.role = 'department'
+           and not (p.quarter = $1 and d.code in ('fire-rescue', 'judicial'))",
+        latest.to_string()
+    )
+    .execute(pool)
+    .await?;
+    sqlx::query!(
+        "insert into coordinated_action (push_id, enterprise_id, department_id, station_id, kind,
+                                         acted_on, note, recorded_by)
+         select x.push_id, x.enterprise_id, x.department_id, x.station_id,
+                (array['joint_inspection', 'rectification_notice', 'guidance_visit', 'other'])[x.k + 1]::action_kind,
+                x.acted_on,
+                (array['会同派出所开展联合检查，现场督促清理堵塞的消防通道。',
+                       '联合检查危化品存储场所，已责令限期整改。',
+                       '已下达责令限期整改通知书，整改期限十五日。',
+                       '下达整改通知，要求完善安全生产责任制并报送整改情况。',
+                       '上门指导企业完善安全管理制度和应急预案。',
+                       '指导企业开展员工消防安全培训和应急疏散演练。',
+                       '约谈企业负责人，督促落实安全生产主体责任。',
+                       '将企业列入下季度重点检查名单。'])[x.k * 2 + x.v + 1],
+                x.user_id
+         from (select pi.push_id, pi.enterprise_id, p.department_id, p.station_id,
+                      ((pi.enterprise_id + p.department_id) % 4)::int as k,
+                      (pi.enterprise_id % 2)::int as v,
+                      (p.acknowledged_at + interval '1 day' * (2 + pi.enterprise_id % 20))::date as acted_on,
+                      u.user_id
+               from push_item pi
+               join push p using (push_id)
+               join app_user u on u.department_id = p.department_id and u.role = 'department'
+               where p.acknowledged_at is not null
+                 and (pi.level = 'red' or (pi.level = 'yellow' and pi.enterprise_id % 3 = 0))) x
+         where x.acted_on <= $1",
+        today
+    )
+    .execute(pool)
+    .await?;
     Ok(())
 }
 
@@ -656,6 +710,27 @@ pub async fn seed_if_empty_on(pool: &PgPool, today: NaiveDate) -> anyhow::Result
         &department_codes,
         &department_names,
         &department_names_en,
+    )
+    .execute(&mut *tx)
+    .await?;
+
+    // What each department receives: market regulation the red and yellow
+    // enterprises of its trades, fire rescue every red and yellow one,
+    // emergency management the red ones of the dangerous trades, the
+    // subdistrict office every level of its own station, the judicial office
+    // the red ones.
+    sqlx::query!(
+        "insert into subscription (department_id, station_id, levels, industries)
+         select d.department_id, s.station_id, x.levels::tier_level[], x.industries::text[]
+         from (values
+                 ('market-regulation', null, '{red,yellow}', '{retail,catering,manufacturing,entertainment}'),
+                 ('fire-rescue', null, '{red,yellow}', '{}'),
+                 ('emergency-management', null, '{red}', '{chemicals,construction,manufacturing,logistics}'),
+                 ('street-office', 'jiangnan', '{red,yellow,green}', '{}'),
+                 ('judicial', null, '{red}', '{}')
+              ) as x(code, station, levels, industries)
+         join department d on d.code = x.code
+         left join station s on s.code = x.station"
     )
     .execute(&mut *tx)
     .await?;

@@ -11,6 +11,7 @@ pub mod credit_code;
 pub mod db;
 pub mod demands;
 pub mod demo;
+pub mod departments;
 pub mod disputes;
 pub mod enterprises;
 pub mod error;
@@ -21,6 +22,7 @@ pub mod i18n;
 pub mod incidents;
 pub mod level;
 pub mod policies;
+pub mod pushes;
 pub mod random;
 pub mod scoring;
 pub mod seed;
@@ -56,6 +58,8 @@ pub struct AppState {
     pub db: PgPool,
     pub config: Arc<Config>,
     pub clock: Clock,
+    /// Live push announcements of this instance (see `pushes::live`).
+    pub live: pushes::Live,
 }
 
 impl AppState {
@@ -64,6 +68,7 @@ impl AppState {
             db,
             config: Arc::new(config),
             clock: Clock::default(),
+            live: pushes::Live::new(),
         }
     }
 }
@@ -82,6 +87,8 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .merge(trainings::router())
         .merge(evaluations::router())
         .merge(policies::router())
+        .merge(departments::router())
+        .merge(pushes::router())
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             mw::session,
@@ -95,6 +102,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
     let static_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/static");
 
     let app = pages
+        .merge(pushes::api::router())
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .nest_service("/static", ServeDir::new(static_dir))

@@ -225,23 +225,40 @@ async fn serve(cli: &Cli, args: &ServeArgs, with_demo: bool) -> anyhow::Result<(
         };
         let state = AppState::new(pool.clone(), config);
         spawn_housekeeping(state.clone());
-        let app = sanse::router(state)?;
-        let listener = tokio::net::TcpListener::bind(args.bind)
-            .await
-            .with_context(|| format!("cannot listen on {}", args.bind))?;
-        let local = listener.local_addr()?;
-        tracing::info!(address = %local, "serving");
-        if with_demo {
-            print_demo_accounts(local);
+        let live = state.live.clone();
+        // Background work of this instance: the push listener feeding the
+        // live dashboards, and the webhook worker draining the outbox.
+        let listener_task = sanse::pushes::spawn_listener(pool.clone(), live.clone());
+        let webhook_task =
+            sanse::pushes::webhook::spawn_worker(pool.clone(), state.clock.clone(), live.closing());
+        let served = async {
+            let app = sanse::router(state)?;
+            let listener = tokio::net::TcpListener::bind(args.bind)
+                .await
+                .with_context(|| format!("cannot listen on {}", args.bind))?;
+            let local = listener.local_addr()?;
+            tracing::info!(address = %local, "serving");
+            if with_demo {
+                print_demo_accounts(local);
+            }
+            println!("Sanse is serving on http://{local}/  (Ctrl-C to stop)");
+            let closing = live.clone();
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(async move {
+                shutdown.await;
+                // Open live streams end, so that they do not hold the shutdown up.
+                closing.close();
+            })
+            .await?;
+            anyhow::Ok(())
         }
-        println!("Sanse is serving on http://{local}/  (Ctrl-C to stop)");
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await?;
-        anyhow::Ok(())
+        .await;
+        live.close();
+        let _ = tokio::join!(listener_task, webhook_task);
+        served
     }
     .await;
     close(pool, &mut embedded).await?;

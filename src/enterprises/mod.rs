@@ -564,16 +564,7 @@ pub struct ListQuery {
 impl ListQuery {
     /// Unknown values filter nothing rather than failing.
     fn filter(&self) -> Filter {
-        let q: String = self.q.trim().chars().take(100).collect();
-        let pattern = if q.is_empty() {
-            String::new()
-        } else {
-            let escaped = q
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            format!("%{escaped}%")
-        };
+        let pattern = crate::web::paging::like_pattern(&self.q);
         let level = match self.level.as_str() {
             "green" | "yellow" | "red" | "unrated" => self.level.clone(),
             _ => String::new(),
@@ -760,6 +751,7 @@ struct ShowPage {
     open_items: Vec<OpenItem>,
     timeline: Vec<TimelineEntry>,
     history: Vec<crate::evaluations::queries::HistoryRow>,
+    actions: Vec<crate::pushes::queries::ActionRow>,
     can_delete: bool,
 }
 
@@ -777,6 +769,21 @@ impl ShowPage {
 
     fn level_badge(&self, level: &Option<Level>) -> level::Badge {
         level::badge(*level, self.ctx.t)
+    }
+
+    fn action_kind(&self, code: &str) -> &'static str {
+        crate::pushes::dashboard::action_kind_label(crate::pushes::text(self.ctx.lang), code)
+    }
+
+    fn department(&self, a: &crate::pushes::queries::ActionRow) -> String {
+        match self.ctx.lang {
+            Lang::Zh => a.department_name.clone(),
+            Lang::En => a.department_name_en.clone(),
+        }
+    }
+
+    fn push_text(&self) -> &'static crate::pushes::PushText {
+        crate::pushes::text(self.ctx.lang)
     }
 }
 
@@ -821,10 +828,18 @@ async fn show(
         .collect();
     // Overdue first, then by due date, undated last.
     open_items.sort_by_key(|i| (!i.overdue, i.due.is_none(), i.due));
-    let history = crate::evaluations::history(db, station, eid).await?;
+    let (history, actions) = tokio::try_join!(
+        crate::evaluations::history(db, station, eid),
+        crate::pushes::queries::actions(
+            db,
+            crate::pushes::queries::ActionsOf::Station(station),
+            eid
+        ),
+    )?;
     Ok(ShowPage {
         tx: text(ctx.lang),
         history,
+        actions,
         can_delete: me.user.role == Role::Chief,
         ctx,
         e,

@@ -204,18 +204,8 @@ pub struct BoardQuery {
 
 impl BoardQuery {
     fn filter(&self) -> BoardFilter {
-        let q: String = self.q.trim().chars().take(100).collect();
         BoardFilter {
-            pattern: if q.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    "%{}%",
-                    q.replace('\\', "\\\\")
-                        .replace('%', "\\%")
-                        .replace('_', "\\_")
-                )
-            },
+            pattern: crate::web::paging::like_pattern(&self.q),
             level: match self.level.as_str() {
                 "green" | "yellow" | "red" | "unrated" => self.level.clone(),
                 _ => String::new(),

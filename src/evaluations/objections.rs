@@ -373,7 +373,16 @@ pub async fn decide(
             .execute(&mut *tx)
             .await?;
         }
-        // Issue 5: a revision is pushed to the subscribed departments here.
+        // The revision goes to the departments whose lists it changes.
+        crate::pushes::write_pushes(
+            &mut tx,
+            evaluation.evaluation_id,
+            revision,
+            &revision_reason,
+            me.user.user_id,
+            state.clock.now(),
+        )
+        .await?;
     }
     let code = |l: Option<Level>| l.map_or("unrated", Level::code).to_owned();
     let summary = match level {

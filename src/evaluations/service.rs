@@ -305,6 +305,7 @@ pub struct Published {
     pub evaluation_id: i64,
     pub current_levels_set: u64,
     pub reinspections: u64,
+    pub pushes: Vec<crate::pushes::Written>,
 }
 
 /// Lock the draft, set each enterprise's current level (when this is the
@@ -372,8 +373,8 @@ pub async fn publish(
     .execute(&mut *tx)
     .await?
     .rows_affected();
-    // Issue 5: the pushes to subscribed departments are written here, in this
-    // same transaction (a transactional outbox).
+    // The pushes to subscribed departments, in this same transaction.
+    let pushes = crate::pushes::write_pushes(&mut tx, id, 0, "", user_id, now).await?;
     crate::audit::record(
         &mut tx,
         crate::audit::Event {
@@ -383,7 +384,10 @@ pub async fn publish(
             action: "evaluation.publish",
             entity: "evaluation",
             entity_id: Some(id),
-            summary: &format!("{quarter}: {reinspections} re-inspections scheduled"),
+            summary: &format!(
+                "{quarter}: {reinspections} re-inspections scheduled, {} pushes",
+                pushes.len()
+            ),
             ..Default::default()
         },
     )
@@ -393,6 +397,7 @@ pub async fn publish(
         evaluation_id: id,
         current_levels_set,
         reinspections,
+        pushes,
     })
 }
 

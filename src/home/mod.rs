@@ -9,7 +9,7 @@ use axum::routing::get;
 use chrono::{DateTime, Utc};
 
 use crate::AppState;
-use crate::auth::{Admin, Chief, DepartmentUser, StationUser};
+use crate::auth::{Admin, Chief, StationUser};
 use crate::error::AppResult;
 use crate::i18n::Lang;
 use crate::web::PageCtx;
@@ -19,7 +19,6 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/officer", get(officer))
         .route("/chief", get(chief))
-        .route("/department", get(department))
         .route("/admin", get(admin))
 }
 
@@ -103,6 +102,34 @@ struct ChiefHome {
     active: i64,
     officers: i64,
     by_industry: Vec<IndustryCount>,
+    waiting_pushes: Vec<crate::pushes::queries::WaitingPush>,
+    ack_days: i32,
+    now: DateTime<Utc>,
+}
+
+impl ChiefHome {
+    fn push_text(&self) -> &'static crate::pushes::PushText {
+        crate::pushes::text(self.ctx.lang)
+    }
+
+    fn waiting_department(&self, p: &crate::pushes::queries::WaitingPush) -> String {
+        match self.ctx.lang {
+            Lang::Zh => p.department_name.clone(),
+            Lang::En => p.department_name_en.clone(),
+        }
+    }
+
+    fn days_waiting(&self, p: &crate::pushes::queries::WaitingPush) -> i64 {
+        (self.now - p.created_at).num_days()
+    }
+
+    fn waiting_hint(&self) -> String {
+        (self.push_text().unacknowledged_hint)(self.ack_days)
+    }
+
+    fn pushed_at(&self, p: &crate::pushes::queries::WaitingPush) -> String {
+        crate::web::local_time(&p.created_at)
+    }
 }
 
 async fn chief(State(state): State<AppState>, ctx: PageCtx, me: Chief) -> AppResult<ChiefHome> {
@@ -135,24 +162,35 @@ async fn chief(State(state): State<AppState>, ctx: PageCtx, me: Chief) -> AppRes
         ctx.lang,
     )
     .await?;
+    let now = state.clock.now();
+    let ack_days = {
+        let mut conn = state.db.acquire().await?;
+        let quarter = crate::scoring::Quarter::containing(today(&state.clock));
+        match crate::evaluations::service::policy_for(&mut conn, quarter).await {
+            Ok((_, policy)) => policy.push_ack_days,
+            Err(err) => {
+                tracing::warn!(error = %err, "no policy for the acknowledgement period");
+                crate::scoring::Policy::default_v1().push_ack_days
+            }
+        }
+    };
+    let waiting_pushes = crate::pushes::queries::unacknowledged(
+        &state.db,
+        me.station_id,
+        now - chrono::Duration::days(i64::from(ack_days)),
+    )
+    .await?;
     Ok(ChiefHome {
         ctx,
+        waiting_pushes,
+        ack_days,
+        now,
         overdue_demands,
         total: counts.total,
         active: counts.active,
         officers: counts.officers,
         by_industry,
     })
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "home/department.html")]
-struct DepartmentHome {
-    ctx: PageCtx,
-}
-
-async fn department(ctx: PageCtx, _me: DepartmentUser) -> DepartmentHome {
-    DepartmentHome { ctx }
 }
 
 #[derive(Debug)]

@@ -252,7 +252,7 @@ macro_rules! flag {
 
 /// Every parameter of [`Policy`] but its version, in display order. A test
 /// holds this list to the policy's fields.
-static PARAMS: [Param; 26] = [
+static PARAMS: [Param; 27] = [
     number!(Weights, safety_weight),
     number!(Weights, hazard_weight),
     number!(Weights, case_weight),
@@ -275,6 +275,7 @@ static PARAMS: [Param; 26] = [
     number!(Disputes, mass_dispute_threshold),
     number!(Deadlines, demand_response_days),
     number!(Deadlines, objection_days),
+    number!(Deadlines, push_ack_days),
     flag!(Vetoes, veto_major_hazard_overdue),
     flag!(Vetoes, veto_major_criminal),
     flag!(Vetoes, veto_mass_dispute_unresolved),

@@ -263,6 +263,11 @@ static ZH: PolicyText = PolicyText {
             hint: "评定发布后，企业可在此天数内对等级提出异议。",
         },
         ParamWords {
+            name: "push_ack_days",
+            label: "推送确认期限（天）",
+            hint: "协作部门须在此天数内确认收到推送，逾期未确认的推送显示在所长首页。",
+        },
+        ParamWords {
             name: "veto_major_hazard_overdue",
             label: "季度末有重大隐患逾期未整改",
             hint: "",
@@ -471,6 +476,11 @@ static EN: PolicyText = PolicyText {
             name: "objection_days",
             label: "Objection period (days)",
             hint: "Days after publication during which an enterprise may object to its level.",
+        },
+        ParamWords {
+            name: "push_ack_days",
+            label: "Push acknowledgement period (days)",
+            hint: "Days a partner department has to acknowledge a push; later ones show on the chief's home page.",
         },
         ParamWords {
             name: "veto_major_hazard_overdue",

@@ -51,6 +51,11 @@ pub struct Policy {
     /// Days after publication during which an enterprise may object (used by
     /// evaluations, not by scoring).
     pub objection_days: i32,
+    /// Days a department has to acknowledge a push before the station sees
+    /// it as overdue (used by pushes, not by scoring). Policies stored
+    /// before it existed read as 5.
+    #[serde(default = "default_push_ack_days")]
+    pub push_ack_days: i32,
 
     pub veto_major_hazard_overdue: bool,
     pub veto_major_criminal: bool,
@@ -58,6 +63,10 @@ pub struct Policy {
 
     /// A previous published level of red rises at most to yellow.
     pub step_limit: bool,
+}
+
+fn default_push_ack_days() -> i32 {
+    5
 }
 
 impl Default for Policy {
@@ -96,6 +105,7 @@ impl Policy {
             mass_dispute_threshold: 30,
             demand_response_days: 15,
             objection_days: 15,
+            push_ack_days: default_push_ack_days(),
             veto_major_hazard_overdue: true,
             veto_major_criminal: true,
             veto_mass_dispute_unresolved: true,
@@ -233,6 +243,7 @@ impl Policy {
             ("mass_dispute_threshold", self.mass_dispute_threshold),
             ("demand_response_days", self.demand_response_days),
             ("objection_days", self.objection_days),
+            ("push_ack_days", self.push_ack_days),
         ];
         for (field, value) in at_least_one {
             if value < 1 {
@@ -299,6 +310,7 @@ fn label_zh(field: &str) -> &'static str {
         "mass_dispute_threshold" => "群体性纠纷人数标准",
         "demand_response_days" => "诉求答复期限（天）",
         "objection_days" => "异议期限（天）",
+        "push_ack_days" => "推送确认期限（天）",
         _ => "字段",
     }
 }
@@ -328,6 +340,7 @@ fn label_en(field: &str) -> &'static str {
         "mass_dispute_threshold" => "Mass dispute threshold (people)",
         "demand_response_days" => "Demand response deadline (days)",
         "objection_days" => "Objection period (days)",
+        "push_ack_days" => "Push acknowledgement period (days)",
         _ => "Field",
     }
 }

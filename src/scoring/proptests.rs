@@ -181,6 +181,7 @@ fn policy() -> impl Strategy<Value = Policy> {
                     mass_dispute_threshold: disp.2,
                     demand_response_days: 15,
                     objection_days: 10,
+                    push_ack_days: 5,
                     veto_major_hazard_overdue: flags[0],
                     veto_major_criminal: flags[1],
                     veto_mass_dispute_unresolved: flags[2],

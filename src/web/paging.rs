@@ -109,3 +109,29 @@ mod tests {
         assert_eq!(query_string(&[("q", "a b"), ("x", "")]), "q=a+b");
     }
 }
+
+/// A search box's text as an ILIKE pattern matching it anywhere: at most 100
+/// characters, wildcards escaped; empty when nothing was typed.
+pub fn like_pattern(q: &str) -> String {
+    let q: String = q.trim().chars().take(100).collect();
+    if q.is_empty() {
+        return String::new();
+    }
+    let escaped = q
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+#[cfg(test)]
+mod like_tests {
+    use super::like_pattern;
+
+    #[test]
+    fn wildcards_are_escaped() {
+        assert_eq!(like_pattern("  "), "");
+        assert_eq!(like_pattern(" 50%_a\\b "), "%50\\%\\_a\\\\b%");
+        assert_eq!(like_pattern(&"字".repeat(150)).chars().count(), 102);
+    }
+}

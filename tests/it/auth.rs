@@ -11,7 +11,7 @@ async fn each_role_logs_in_and_lands_on_its_home_page() {
     for (username, home, heading) in [
         ("officer.a", "/officer", "我的工作台"),
         ("chief.a", "/chief", "所长工作台"),
-        ("dept.x", "/department", "部门工作台"),
+        ("dept.x", "/department", "推送名单"),
         ("admin", "/admin", "系统管理"),
     ] {
         let mut client = app.client();

@@ -878,4 +878,40 @@ async fn the_demo_has_published_quarters_and_leaves_the_last_one_to_run() {
     )
     .await;
     assert!(moved > 0, "movement against the previous quarter");
+    // the departments received, acknowledged and acted
+    let pushes = count(pool, "select count(*) from push").await;
+    assert!(pushes >= 5 * 3, "pushes for every quarter: {pushes}");
+    let waiting = count(
+        pool,
+        "select count(*) from push where acknowledged_at is null and quarter = '2026-Q2'",
+    )
+    .await;
+    assert!(
+        waiting > 0,
+        "the latest pushes of some departments still wait"
+    );
+    let acknowledged = count(
+        pool,
+        "select count(*) from push where acknowledged_at is not null",
+    )
+    .await;
+    assert!(acknowledged > waiting);
+    let actions = count(pool, "select count(*) from coordinated_action").await;
+    assert!(actions > 0, "coordinated actions recorded");
+    let future = count(
+        pool,
+        "select count(*) from coordinated_action where acted_on > '2026-11-29'",
+    )
+    .await;
+    assert_eq!(future, 0);
+    let street_elsewhere = count(
+        pool,
+        "select count(*) from push p join department d using (department_id) join station s using (station_id)
+         where d.code = 'street-office' and s.code <> 'jiangnan'",
+    )
+    .await;
+    assert_eq!(
+        street_elsewhere, 0,
+        "the subdistrict office gets its own station only"
+    );
 }

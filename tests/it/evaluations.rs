@@ -3,35 +3,9 @@
 
 use axum::http::StatusCode;
 
-use crate::harness::{TestApp, insert_enterprise};
+use crate::harness::{TestApp, insert_enterprise, inspect};
 
 const Q: &str = "2026-Q3";
-
-/// An inspection on `date` answering the ten items of checklist 1: the first
-/// `passed` pass, the rest fail.
-async fn inspect(app: &TestApp, station: i64, enterprise: i64, date: &str, passed: i32) {
-    let visit: i64 = sqlx::query_scalar(
-        "insert into visit (station_id, enterprise_id, visited_on, kind, checklist_template_id, created_by)
-         values ($1, $2, $3::date, 'inspection', 1, $4) returning visit_id",
-    )
-    .bind(station)
-    .bind(enterprise)
-    .bind(date)
-    .bind(app.fixture.officer_a)
-    .fetch_one(&app.db)
-    .await
-    .unwrap();
-    sqlx::query(
-        "insert into visit_check (visit_id, checklist_item_id, answer)
-         select $1, checklist_item_id, case when position <= $2 then 'pass'::check_answer else 'fail'::check_answer end
-         from checklist_item where checklist_template_id = 1",
-    )
-    .bind(visit)
-    .bind(passed)
-    .execute(&app.db)
-    .await
-    .unwrap();
-}
 
 struct Scene {
     app: TestApp,

@@ -688,3 +688,202 @@ impl DbProxy {
             .database(database)
     }
 }
+
+/// An inspection on `date` answering the ten items of checklist 1: the first
+/// `passed` pass, the rest fail.
+pub async fn inspect(app: &TestApp, station: i64, enterprise: i64, date: &str, passed: i32) {
+    let visit: i64 = sqlx::query_scalar(
+        "insert into visit (station_id, enterprise_id, visited_on, kind, checklist_template_id, created_by)
+         values ($1, $2, $3::date, 'inspection', 1, $4) returning visit_id",
+    )
+    .bind(station)
+    .bind(enterprise)
+    .bind(date)
+    .bind(app.fixture.officer_a)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into visit_check (visit_id, checklist_item_id, answer)
+         select $1, checklist_item_id, case when position <= $2 then 'pass'::check_answer else 'fail'::check_answer end
+         from checklist_item where checklist_template_id = 1",
+    )
+    .bind(visit)
+    .bind(passed)
+    .execute(&app.db)
+    .await
+    .unwrap();
+}
+
+/// The quarter the push scenes publish.
+pub const PUSH_QUARTER: &str = "2026-Q3";
+
+/// Enterprises and pushes of a published quarter.
+#[allow(dead_code)]
+pub struct PushScene {
+    /// Station A: green, yellow (safety 20 → total 80), red (10 of 10
+    /// passed but vetoed: a major hazard overdue).
+    pub green: i64,
+    pub yellow: i64,
+    pub red: i64,
+    /// Station B: one green enterprise.
+    pub green_b: i64,
+    /// Department X (red and yellow of station A): its push of station A.
+    pub push_x: i64,
+    /// Department Y (every level, every station): its pushes of A and B.
+    pub push_y_a: i64,
+    pub push_y_b: i64,
+}
+
+/// Subscriptions: department X receives red and yellow enterprises of
+/// station A; department Y every level from every station. Then 2026-Q3 is
+/// run and published for stations A and B (by the service, as a chief would).
+pub async fn push_scene(app: &TestApp) -> PushScene {
+    let (a, b, officer) = (
+        app.fixture.station_a,
+        app.fixture.station_b,
+        Some(app.fixture.officer_a),
+    );
+    let green = insert_enterprise(&app.db, a, "临江满分企业有限公司", officer).await;
+    let yellow = insert_enterprise(&app.db, a, "临江一般企业有限公司", officer).await;
+    let red = insert_enterprise(&app.db, a, "临江隐患企业有限公司", officer).await;
+    let green_b = insert_enterprise(&app.db, b, "乙站企业有限公司", None).await;
+    inspect(app, a, green, "2026-08-10", 10).await;
+    inspect(app, a, yellow, "2026-08-11", 5).await;
+    inspect(app, a, red, "2026-08-12", 10).await;
+    inspect(app, b, green_b, "2026-08-12", 10).await;
+    sqlx::query(
+        "insert into hazard (station_id, enterprise_id, found_on, severity, description, deadline, created_by)
+         values ($1, $2, '2026-07-01', 'major', '危化品混放', '2026-07-15', $3)",
+    )
+    .bind(a)
+    .bind(red)
+    .bind(app.fixture.officer_a)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into subscription (department_id, station_id, levels) values
+           ($1, $2, '{red,yellow}'), ($3, null, '{green,yellow,red}')",
+    )
+    .bind(app.fixture.department_x)
+    .bind(a)
+    .bind(app.fixture.department_y)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let quarter = sanse::scoring::Quarter::parse(PUSH_QUARTER).unwrap();
+    let now = app.state.clock.now();
+    let today = now.date_naive();
+    let mut pushes = Vec::new();
+    for (station, chief) in [(a, app.fixture.chief_a), (b, app.fixture.chief_a)] {
+        sanse::evaluations::service::run(&app.db, station, quarter, Some(chief), now, today)
+            .await
+            .unwrap();
+        let published =
+            sanse::evaluations::service::publish(&app.db, station, quarter, chief, now, today)
+                .await
+                .unwrap();
+        pushes.push(published.pushes);
+    }
+    let find = |i: usize, dept: i64| {
+        pushes[i]
+            .iter()
+            .find(|w| w.department_id == dept)
+            .expect("a push")
+            .push_id
+    };
+    PushScene {
+        green,
+        yellow,
+        red,
+        green_b,
+        push_x: find(0, app.fixture.department_x),
+        push_y_a: find(0, app.fixture.department_y),
+        push_y_b: find(1, app.fixture.department_y),
+    }
+}
+
+impl TestApp {
+    /// A second Sanse instance on the same database: its own pool, state
+    /// (clock, live fan-out) and router, as behind a load balancer.
+    pub async fn second_instance(&self) -> TestApp {
+        let options = (*self.db.connect_options()).clone();
+        let db = PgPoolOptions::new()
+            .max_connections(5)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(options)
+            .await
+            .unwrap();
+        TestApp::from_pool(db, Config::default(), self.fixture, self.db_name.clone())
+    }
+
+    /// A client of this instance carrying another client's session (the
+    /// load balancer sent the same browser elsewhere).
+    pub fn client_with_session_of(&self, other: &Client) -> Client {
+        let mut client = self.client();
+        client.cookies = other.cookies.clone();
+        client.csrf = other.csrf.clone();
+        client
+    }
+}
+
+impl Client {
+    /// Open a streaming response (Server-Sent Events): its status, and the
+    /// body's chunks as they arrive.
+    pub async fn open_stream(
+        &self,
+        path: &str,
+    ) -> (StatusCode, tokio::sync::mpsc::UnboundedReceiver<String>) {
+        let cookie = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let mut req = Request::builder()
+            .uri(path)
+            .header(header::COOKIE, cookie)
+            .header(header::ACCEPT, "text/event-stream")
+            .body(Body::empty())
+            .unwrap();
+        req.extensions_mut().insert(ConnectInfo(self.addr));
+        let response = self.router.clone().oneshot(req).await.unwrap();
+        let status = response.status();
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let mut body = response.into_body();
+        tokio::spawn(async move {
+            while let Some(Ok(frame)) = body.frame().await {
+                if let Ok(data) = frame.into_data()
+                    && tx
+                        .send(String::from_utf8_lossy(&data).into_owned())
+                        .is_err()
+                {
+                    return;
+                }
+            }
+        });
+        (status, rx)
+    }
+}
+
+/// Read a stream until `needle` shows up (true) or `within` passes (false).
+pub async fn stream_shows(
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<String>,
+    needle: &str,
+    within: Duration,
+) -> bool {
+    let deadline = tokio::time::Instant::now() + within;
+    let mut seen = String::new();
+    loop {
+        match tokio::time::timeout_at(deadline, rx.recv()).await {
+            Ok(Some(chunk)) => {
+                seen.push_str(&chunk);
+                if seen.contains(needle) {
+                    return true;
+                }
+            }
+            Ok(None) | Err(_) => return false,
+        }
+    }
+}

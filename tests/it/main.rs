@@ -6,10 +6,12 @@
 
 mod harness;
 
+mod api;
 mod auth;
 mod cli;
 mod demands;
 mod demo;
+mod department_admin;
 mod disputes;
 mod enterprises;
 mod evaluations;
@@ -17,7 +19,9 @@ mod hazards;
 mod incidents;
 mod pages;
 mod policies;
+mod pushes;
 mod security;
 mod seed;
 mod trainings;
 mod visits;
+mod webhooks;

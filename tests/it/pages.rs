@@ -10,7 +10,7 @@ async fn every_home_page_renders_in_both_languages() {
     for (user, path, zh, en) in [
         ("officer.a", "/officer", "我的工作台", "My work"),
         ("chief.a", "/chief", "所长工作台", "Station chief"),
-        ("dept.x", "/department", "部门工作台", "Department desk"),
+        ("dept.x", "/department", "推送名单", "Pushed lists"),
         ("admin", "/admin", "系统管理", "Administration"),
     ] {
         let mut client = app.login(user).await;

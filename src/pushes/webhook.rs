@@ -1,0 +1,476 @@
+//! Webhook deliveries: the worker that carries each outbox row to the
+//! department's partner system.
+//!
+//! The outbox rows (`webhook_delivery`, written with the push in the
+//! publishing transaction) are the whole state: nothing is kept in memory,
+//! so deliveries survive restarts and any number of workers can run side by
+//! side. A worker claims due rows (`for update skip locked`) by moving their
+//! `next_attempt_at` one lease ahead and committing, then posts each one and
+//! records the outcome. A worker that dies mid-delivery leaves the row to
+//! be tried again when the lease runs out: delivery is at least once, and
+//! every attempt of a row carries the same event id so that the receiver
+//! can tell repeats apart.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use chrono::{DateTime, Utc};
+use futures_util::StreamExt as _;
+use hmac::{Hmac, KeyInit as _, Mac as _};
+use serde::Serialize;
+use sha2::Sha256;
+use sqlx::PgPool;
+use sqlx::postgres::PgListener;
+use tokio::sync::{Notify, watch};
+
+use super::api::{self, ApiEnterprise, ApiPush};
+use super::outbox::WEBHOOK_CHANNEL;
+use crate::clock::Clock;
+use crate::random;
+
+/// The event type of a new push.
+pub const EVENT_PUSH_CREATED: &str = "push.created";
+/// How long a claimed row is left to its worker before another may retry it.
+pub const LEASE_SECS: i64 = 120;
+/// How long the receiver has to answer.
+pub const TIMEOUT: Duration = Duration::from_secs(10);
+/// The first retry waits this long; each further one twice as long...
+pub const BACKOFF_FIRST_SECS: i64 = 10;
+/// ... up to this.
+pub const BACKOFF_MAX_SECS: i64 = 3600;
+/// Rows claimed at a time.
+const BATCH: i64 = 32;
+/// Deliveries in flight at a time (BATCH / CONCURRENCY × TIMEOUT stays well
+/// within the lease).
+const CONCURRENCY: usize = 8;
+/// The worker looks for due rows at least this often, notifications or not.
+const IDLE_POLL: Duration = Duration::from_secs(5);
+/// Headers of a delivery.
+pub const HEADER_EVENT_ID: &str = "sanse-event-id";
+pub const HEADER_TIMESTAMP: &str = "sanse-timestamp";
+pub const HEADER_SIGNATURE: &str = "sanse-signature";
+
+/// The HTTP client of the deliveries: 10 s timeout, redirects not followed
+/// (a 3xx is a failed attempt).
+pub fn client() -> reqwest::Client {
+    let built = reqwest::Client::builder()
+        .timeout(TIMEOUT)
+        .connect_timeout(TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("Sanse-Webhook/", env!("CARGO_PKG_VERSION")))
+        .build();
+    match built {
+        Ok(client) => client,
+        Err(err) => {
+            // Only a broken TLS setup gets here; every request still
+            // carries its own timeout.
+            tracing::error!(error = %err, "building the webhook client; using the defaults");
+            reqwest::Client::new()
+        }
+    }
+}
+
+/// How long to wait after the `attempts`-th failed attempt: 10 s, 20 s,
+/// 40 s, … at most an hour.
+pub fn backoff(attempts: i32) -> chrono::Duration {
+    let doublings = u32::try_from(attempts.saturating_sub(1))
+        .unwrap_or(0)
+        .min(20);
+    let secs = BACKOFF_FIRST_SECS
+        .saturating_mul(1_i64 << doublings)
+        .min(BACKOFF_MAX_SECS);
+    chrono::Duration::seconds(secs)
+}
+
+/// `t=<ts>,v1=<hex HMAC-SHA256(secret, "<ts>.<body>")>`
+pub fn signature(secret: &str, timestamp: i64, body: &[u8]) -> anyhow::Result<String> {
+    // (HMAC takes keys of any length: this does not fail.)
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes())
+        .map_err(|err| anyhow::anyhow!("webhook secret: {err}"))?;
+    mac.update(timestamp.to_string().as_bytes());
+    mac.update(b".");
+    mac.update(body);
+    let digest = mac.finalize().into_bytes();
+    Ok(format!("t={timestamp},v1={}", random::hex(&digest)))
+}
+
+/// The body of a delivery.
+#[derive(Debug, Clone, Serialize)]
+pub struct Event {
+    pub event_id: String,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// When the push was created.
+    pub created_at: String,
+    pub push: ApiPush,
+    pub enterprises: Vec<ApiEnterprise>,
+}
+
+/// The event of a delivery row: the push and all its enterprises, as the
+/// API shows them. None if the push is not the department's (never written
+/// so by the outbox).
+pub async fn event(
+    db: &PgPool,
+    department_id: i64,
+    push_id: i64,
+    event_id: &str,
+) -> sqlx::Result<Option<Event>> {
+    let Some(push) = api::push(db, department_id, push_id).await? else {
+        return Ok(None);
+    };
+    let enterprises = api::enterprises(db, push_id, None, None, 0).await?;
+    Ok(Some(Event {
+        event_id: event_id.to_owned(),
+        kind: EVENT_PUSH_CREATED,
+        created_at: push.created_at.clone(),
+        push,
+        enterprises,
+    }))
+}
+
+/// A row claimed for delivery, with where it goes.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub webhook_delivery_id: i64,
+    pub push_id: i64,
+    pub department_id: i64,
+    pub event_id: String,
+    /// Attempts before this one.
+    pub attempts: i32,
+    pub webhook_url: Option<String>,
+    pub webhook_secret: Option<String>,
+    pub department_disabled: bool,
+}
+
+/// Claim up to `limit` due rows: move their next attempt one lease ahead
+/// and commit (a statement of its own), so that no other worker takes them
+/// while they are being delivered, and a worker that dies leaves them to be
+/// retried when the lease is over.
+pub async fn claim_due(db: &PgPool, now: DateTime<Utc>, limit: i64) -> sqlx::Result<Vec<Claimed>> {
+    let lease_end = now + chrono::Duration::seconds(LEASE_SECS);
+    sqlx::query_as!(
+        Claimed,
+        r#"with due as (
+               select webhook_delivery_id from webhook_delivery
+               where status = 'pending' and next_attempt_at <= $1
+               order by next_attempt_at, webhook_delivery_id
+               limit $3
+               for update skip locked
+           )
+           update webhook_delivery w set next_attempt_at = $2
+           from due, department d
+           where w.webhook_delivery_id = due.webhook_delivery_id
+             and d.department_id = w.department_id
+           returning w.webhook_delivery_id as "webhook_delivery_id!", w.push_id as "push_id!",
+                     w.department_id as "department_id!", w.event_id::text as "event_id!",
+                     w.attempts as "attempts!", d.webhook_url as "webhook_url?",
+                     d.webhook_secret as "webhook_secret?",
+                     d.disabled_at is not null as "department_disabled!""#,
+        now,
+        lease_end,
+        limit
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Deliver every due row: claim, post, record. Returns how many were
+/// attempted (posted); rows whose department lost its webhook or was
+/// disabled are cancelled instead. A row whose outcome could not be
+/// recorded stays leased and is retried later; the first such error is
+/// returned once every claimed row has been handled.
+pub async fn deliver_due(
+    db: &PgPool,
+    client: &reqwest::Client,
+    now: DateTime<Utc>,
+) -> anyhow::Result<usize> {
+    let mut attempted = 0;
+    let mut first_error = None;
+    let started = Instant::now();
+    loop {
+        // Later rounds start later: their leases count from then.
+        let now = now + chrono::Duration::from_std(started.elapsed()).unwrap_or_default();
+        let claimed = claim_due(db, now, BATCH)
+            .await
+            .context("claiming webhook deliveries")?;
+        let full = i64::try_from(claimed.len()).unwrap_or(i64::MAX) >= BATCH;
+        let results: Vec<anyhow::Result<bool>> = futures_util::stream::iter(claimed)
+            .map(|c| deliver_one(db, client, c, now))
+            .buffer_unordered(CONCURRENCY)
+            .collect()
+            .await;
+        for result in results {
+            match result {
+                Ok(true) => attempted += 1,
+                Ok(false) => {}
+                Err(err) => {
+                    tracing::warn!(error = ?err, "webhook delivery");
+                    first_error.get_or_insert(err);
+                }
+            }
+        }
+        // Claimed rows are leased past `now`, failed ones backed off past
+        // it: another round only sees rows not claimed yet.
+        if !full {
+            break;
+        }
+    }
+    match first_error {
+        Some(err) => Err(err),
+        None => Ok(attempted),
+    }
+}
+
+/// Post one claimed row and record the outcome; false if it was cancelled
+/// instead.
+async fn deliver_one(
+    db: &PgPool,
+    client: &reqwest::Client,
+    c: Claimed,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    let (url, secret) = match (&c.webhook_url, &c.webhook_secret, c.department_disabled) {
+        (Some(url), Some(secret), false) => (url, secret),
+        (_, _, true) => {
+            cancel(db, c.webhook_delivery_id, "department disabled").await?;
+            return Ok(false);
+        }
+        _ => {
+            cancel(db, c.webhook_delivery_id, "no webhook").await?;
+            return Ok(false);
+        }
+    };
+    let Some(event) = event(db, c.department_id, c.push_id, &c.event_id)
+        .await
+        .context("reading the push of a webhook delivery")?
+    else {
+        cancel(db, c.webhook_delivery_id, "push not found").await?;
+        return Ok(false);
+    };
+    let body = serde_json::to_vec(&event).context("serialising a webhook event")?;
+    let timestamp = now.timestamp();
+    let signed = signature(secret, timestamp, &body)?;
+    let started = Instant::now();
+    let sent = client
+        .post(url.as_str())
+        .timeout(TIMEOUT)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .header(HEADER_EVENT_ID, &c.event_id)
+        .header(HEADER_TIMESTAMP, timestamp.to_string())
+        .header(HEADER_SIGNATURE, signed)
+        .body(body)
+        .send()
+        .await;
+    let duration_ms = i32::try_from(started.elapsed().as_millis()).unwrap_or(i32::MAX);
+    let (status, error, delivered) = match sent {
+        Ok(response) => {
+            let status = response.status();
+            let error = (!status.is_success()).then(|| format!("HTTP {status}"));
+            (Some(i32::from(status.as_u16())), error, status.is_success())
+        }
+        Err(err) => (None, Some(describe(&err)), false),
+    };
+    let attempts = c.attempts.saturating_add(1);
+    let next_attempt_at = now + backoff(attempts);
+    sqlx::query!(
+        r#"with attempt as (
+               insert into webhook_attempt (webhook_delivery_id, at, status, error, duration_ms)
+               values ($1, $2, $3, $4, $5)
+           )
+           update webhook_delivery
+           set attempts = attempts + 1,
+               last_attempt_at = $2,
+               last_status = $3,
+               last_error = $4,
+               status = case when $6 then 'delivered'::delivery_status else status end,
+               delivered_at = case when $6 then $2 else delivered_at end,
+               next_attempt_at = case when $6 then next_attempt_at else $7 end
+           where webhook_delivery_id = $1"#,
+        c.webhook_delivery_id,
+        now,
+        status,
+        error,
+        duration_ms,
+        delivered,
+        next_attempt_at
+    )
+    .execute(db)
+    .await
+    .context("recording a webhook attempt")?;
+    if delivered {
+        tracing::info!(event_id = %c.event_id, push_id = c.push_id, "webhook delivered");
+    } else {
+        tracing::info!(
+            event_id = %c.event_id,
+            push_id = c.push_id,
+            attempts,
+            error = error.as_deref().unwrap_or(""),
+            "webhook attempt failed; retrying later"
+        );
+    }
+    Ok(true)
+}
+
+async fn cancel(db: &PgPool, webhook_delivery_id: i64, why: &str) -> anyhow::Result<()> {
+    sqlx::query!(
+        "update webhook_delivery set status = 'cancelled', last_error = $2
+         where webhook_delivery_id = $1 and status = 'pending'",
+        webhook_delivery_id,
+        why
+    )
+    .execute(db)
+    .await
+    .context("cancelling a webhook delivery")?;
+    tracing::info!(webhook_delivery_id, why, "webhook delivery cancelled");
+    Ok(())
+}
+
+/// What went wrong, for the admin: the kind and its causes, without the URL.
+fn describe(err: &reqwest::Error) -> String {
+    let kind = if err.is_timeout() {
+        "timed out"
+    } else if err.is_connect() {
+        "could not connect"
+    } else if err.is_redirect() {
+        "redirect"
+    } else if err.is_body() || err.is_decode() {
+        "body error"
+    } else {
+        "request failed"
+    };
+    let mut text = kind.to_owned();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.ends_with(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text.chars().take(500).collect()
+}
+
+/// How long the worker may sleep: until the next pending row is due, at
+/// most [`IDLE_POLL`].
+async fn next_wait(db: &PgPool, now: DateTime<Utc>) -> Duration {
+    let next = sqlx::query_scalar!(
+        "select min(next_attempt_at) from webhook_delivery where status = 'pending'"
+    )
+    .fetch_one(db)
+    .await;
+    match next {
+        Ok(Some(at)) => (at - now)
+            .to_std()
+            .unwrap_or(Duration::ZERO)
+            .clamp(Duration::from_millis(200), IDLE_POLL),
+        Ok(None) => IDLE_POLL,
+        Err(err) => {
+            tracing::warn!(error = %err, "looking for the next webhook delivery");
+            IDLE_POLL
+        }
+    }
+}
+
+/// Aborts the task when dropped (the listener ends with its worker).
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Wake the worker on every notification of the webhook channel, and after
+/// every (re)connection since notifications may have been missed.
+async fn listen(db: PgPool, wake: Arc<Notify>) {
+    loop {
+        let listened: sqlx::Result<()> = async {
+            let mut listener = PgListener::connect_with(&db).await?;
+            listener.listen(WEBHOOK_CHANNEL).await?;
+            tracing::debug!(channel = WEBHOOK_CHANNEL, "webhook worker listening");
+            wake.notify_one();
+            loop {
+                // None: the connection was lost and has been re-established.
+                let _ = listener.try_recv().await?;
+                wake.notify_one();
+            }
+        }
+        .await;
+        if let Err(err) = listened {
+            tracing::warn!(error = %err, "webhook listener lost its connection; retrying");
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+/// The delivery worker: delivers what is due, then sleeps until the next
+/// row is due (at most 5 s) or a new push is announced on
+/// [`WEBHOOK_CHANNEL`]. Returns when `closing` becomes true (or its sender
+/// is dropped); a delivery cut short then is retried after its lease.
+pub fn spawn_worker(
+    db: PgPool,
+    clock: Clock,
+    mut closing: watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let client = client();
+        let wake = Arc::new(Notify::new());
+        let _listener = AbortOnDrop(tokio::spawn(listen(db.clone(), wake.clone())));
+        loop {
+            if *closing.borrow() {
+                return;
+            }
+            let round = async {
+                if let Err(err) = deliver_due(&db, &client, clock.now()).await {
+                    tracing::warn!(error = ?err, "webhook deliveries");
+                }
+                next_wait(&db, clock.now()).await
+            };
+            let wait = tokio::select! {
+                wait = round => wait,
+                _ = closing.wait_for(|c| *c) => return,
+            };
+            tokio::select! {
+                () = tokio::time::sleep(wait) => {}
+                () = wake.notified() => {}
+                _ = closing.wait_for(|c| *c) => return,
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_an_hour() {
+        assert_eq!(backoff(1).num_seconds(), 10);
+        assert_eq!(backoff(2).num_seconds(), 20);
+        assert_eq!(backoff(3).num_seconds(), 40);
+        assert_eq!(backoff(9).num_seconds(), 2560);
+        assert_eq!(backoff(10).num_seconds(), 3600);
+        assert_eq!(backoff(1000).num_seconds(), 3600);
+        assert_eq!(backoff(0).num_seconds(), 10);
+    }
+
+    #[test]
+    fn signatures_cover_the_timestamp_and_the_body() {
+        let sign = |key: &str, t: i64, body: &[u8]| signature(key, t, body).unwrap();
+        let sig = sign("Jefe", 1, b"x");
+        assert!(sig.starts_with("t=1,v1="));
+        assert_eq!(sig.len(), "t=1,v1=".len() + 64);
+        assert_ne!(sig, sign("Jefe", 2, b"x"));
+        assert_ne!(sig, sign("Jefe", 1, b"y"));
+        assert_ne!(sig, sign("jefe", 1, b"x"));
+        // HMAC-SHA256("key", "The quick brown fox jumps over the lazy dog")
+        let mut mac = Hmac::<Sha256>::new_from_slice(b"key").unwrap();
+        mac.update(b"The quick brown fox jumps over the lazy dog");
+        assert_eq!(
+            random::hex(&mac.finalize().into_bytes()),
+            "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8"
+        );
+    }
+}
