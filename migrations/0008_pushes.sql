@@ -78,6 +78,8 @@ create table push_item (
     primary key (push_id, enterprise_id)
 );
 create index push_item_enterprise_idx on push_item (enterprise_id);
+-- the dashboard's order: red, yellow, green, then by name
+create index push_item_list_idx on push_item (push_id, level desc, name);
 
 create type action_kind as enum ('joint_inspection', 'rectification_notice', 'guidance_visit', 'other');
 
