@@ -119,6 +119,7 @@ pub struct Messages {
     pub nav_demands: &'static str,
     pub nav_incidents: &'static str,
     pub nav_trainings: &'static str,
+    pub nav_monthly: &'static str,
     pub nav_admin: &'static str,
     pub logout: &'static str,
 
@@ -257,6 +258,7 @@ pub static ZH: Messages = Messages {
     nav_demands: "诉求",
     nav_incidents: "警情",
     nav_trainings: "培训",
+    nav_monthly: "月度清单",
     nav_admin: "系统管理",
     logout: "退出登录",
 
@@ -387,6 +389,7 @@ pub static EN: Messages = Messages {
     nav_demands: "Demands",
     nav_incidents: "Incidents",
     nav_trainings: "Trainings",
+    nav_monthly: "Monthly list",
     nav_admin: "Administration",
     logout: "Log out",
 

@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod charts;
 pub mod clock;
 pub mod config;
 pub mod credit_code;
@@ -24,6 +25,7 @@ pub mod level;
 pub mod policies;
 pub mod pushes;
 pub mod random;
+pub mod reports;
 pub mod scoring;
 pub mod seed;
 pub mod trainings;
@@ -89,6 +91,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .merge(policies::router())
         .merge(departments::router())
         .merge(pushes::router())
+        .merge(reports::router())
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             mw::session,

@@ -148,9 +148,12 @@ async fn login(
 
     let user = sqlx::query_as!(
         UserRow,
-        r#"select user_id, username, password_hash, role as "role: Role", lang as "lang: Lang",
-                  station_id, disabled_at, locked_until
-           from app_user where username = $1"#,
+        r#"select u.user_id, u.username, u.password_hash, u.role as "role: Role",
+                  u.lang as "lang: Lang", u.station_id,
+                  -- a user of a disabled department is disabled with it
+                  coalesce(u.disabled_at, d.disabled_at) as disabled_at, u.locked_until
+           from app_user u left join department d using (department_id)
+           where u.username = $1"#,
         username
     )
     .fetch_optional(db)

@@ -18,7 +18,8 @@ fn duration(d: std::time::Duration) -> chrono::Duration {
 }
 
 /// The live session for `token`, or `None` when it is unknown, idle too
-/// long, past its absolute lifetime, or its user is disabled.
+/// long, past its absolute lifetime, or its user (or the user's department)
+/// is disabled.
 pub async fn lookup(
     db: &PgPool,
     token: &str,
@@ -44,6 +45,7 @@ pub async fn lookup(
            left join department d on d.department_id = u.department_id
            where s.token_hash = $1
              and u.disabled_at is null
+             and d.disabled_at is null
              and s.last_seen_at > $2
              and s.created_at > $3"#,
         hash,

@@ -914,6 +914,10 @@ async fn delete(
     .await
 }
 
+/// `?status=`, `?kind=`, `?assignee=`, `?overdue=1`, `?enterprise=<id>`,
+/// and `?from=`/`?to=` (inclusive) on the date `?on=` names: `received` (the
+/// default), `responded` or `resolved`. Unknown or malformed values filter
+/// nothing.
 #[derive(Debug, Deserialize, Default)]
 struct ListQuery {
     #[serde(default)]
@@ -924,9 +928,20 @@ struct ListQuery {
     assignee: String,
     #[serde(default)]
     overdue: String,
+    #[serde(default)]
+    enterprise: String,
+    #[serde(default)]
+    on: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
     #[serde(flatten)]
     page: PageQuery,
 }
+
+/// The dates a demand list can be ranged on; the first is the default.
+const DATE_FIELDS: [&str; 3] = ["received", "responded", "resolved"];
 
 #[derive(Template, WebTemplate)]
 #[template(path = "demands/list.html")]
@@ -940,6 +955,16 @@ struct ListPage {
     assignee: String,
     overdue_only: bool,
     officers: Vec<Officer>,
+    /// The enterprise filtered to (its id), empty for all.
+    enterprise: String,
+    /// Its name, when it is an enterprise of the station.
+    enterprise_name: Option<String>,
+    /// This list without the enterprise filter.
+    clear_enterprise: String,
+    on: &'static str,
+    from: String,
+    to: String,
+    errors: FieldErrors,
     paging: Paging,
 }
 
@@ -954,6 +979,18 @@ impl ListPage {
 
     fn overdue(&self, d: &Demand) -> bool {
         is_overdue(d.status, d.due_on, self.today)
+    }
+
+    fn is_on(&self, code: &str) -> bool {
+        self.on == code
+    }
+
+    fn date_fields(&self) -> [(&'static str, &'static str); 3] {
+        [
+            (DATE_FIELDS[0], self.tx.received_on),
+            (DATE_FIELDS[1], self.tx.responded_on),
+            (DATE_FIELDS[2], self.tx.resolved_on),
+        ]
     }
 
     fn is_assignee(&self, officer: &Officer) -> bool {
@@ -973,6 +1010,18 @@ async fn list(
     let officers = station_officers(&state.db, me.station_id).await?;
     let assignee_id = q.assignee.trim().parse::<i64>().ok().filter(|id| *id > 0);
     let overdue_only = matches!(q.overdue.as_str(), "1" | "on" | "true");
+    let enterprise = q.enterprise.trim().parse::<i64>().ok().filter(|id| *id > 0);
+    let on = DATE_FIELDS
+        .into_iter()
+        .find(|f| *f == q.on.trim())
+        .unwrap_or(DATE_FIELDS[0]);
+    // A date that is not one is said next to its field, and filters nothing.
+    let fields = Fields::new(ctx.lang);
+    let mut errors = FieldErrors::new();
+    let from = errors
+        .check("from", fields.optional_date(&q.from))
+        .flatten();
+    let to = errors.check("to", fields.optional_date(&q.to)).flatten();
     let today = crate::web::record::today(&state.clock);
     let filter = queries::Filter {
         status,
@@ -980,20 +1029,40 @@ async fn list(
         assignee_id,
         overdue_only,
         today,
+        enterprise,
+        on,
+        from,
+        to,
     };
     let total = queries::count(&state.db, me.station_id, filter).await?;
     let assignee = assignee_id.map(|id| id.to_string()).unwrap_or_default();
+    let enterprise_code = enterprise.map(|id| id.to_string()).unwrap_or_default();
+    let from_code = from.map(|d| d.to_string()).unwrap_or_default();
+    let to_code = to.map(|d| d.to_string()).unwrap_or_default();
+    let others = [
+        ("status", status.map_or("", Status::code)),
+        ("kind", kind.map_or("", Kind::code)),
+        ("assignee", assignee.as_str()),
+        ("overdue", if overdue_only { "1" } else { "" }),
+        // The default date goes without saying.
+        ("on", if on == DATE_FIELDS[0] { "" } else { on }),
+        ("from", from_code.as_str()),
+        ("to", to_code.as_str()),
+    ];
     let paging = Paging::new(
         Paging::parse_page(q.page.page.as_deref()),
         PER_PAGE,
         total,
-        query_string(&[
-            ("status", status.map_or("", Status::code)),
-            ("kind", kind.map_or("", Kind::code)),
-            ("assignee", &assignee),
-            ("overdue", if overdue_only { "1" } else { "" }),
-        ]),
+        query_string(&[&[("enterprise", enterprise_code.as_str())], &others[..]].concat()),
     );
+    let (clear_enterprise, enterprise_name) = crate::web::record::enterprise_scope(
+        &state.db,
+        me.station_id,
+        enterprise,
+        "/demands",
+        &others,
+    )
+    .await?;
     let demands =
         queries::list(&state.db, me.station_id, filter, PER_PAGE, paging.offset()).await?;
     Ok(ListPage {
@@ -1006,6 +1075,14 @@ async fn list(
         assignee,
         overdue_only,
         officers,
+        enterprise: enterprise_code,
+        enterprise_name,
+        clear_enterprise,
+        on,
+        // What was typed stays, even when it is not a date.
+        from: q.from.trim().to_owned(),
+        to: q.to.trim().to_owned(),
+        errors,
         paging,
     })
 }

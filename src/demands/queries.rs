@@ -247,6 +247,12 @@ pub(super) struct Filter {
     pub assignee_id: Option<i64>,
     pub overdue_only: bool,
     pub today: NaiveDate,
+    pub enterprise: Option<i64>,
+    /// Which date `from`/`to` apply to: `received`, `responded` or `resolved`.
+    pub on: &'static str,
+    /// Inclusive range on that date.
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
 }
 
 pub(super) async fn count(db: &PgPool, station_id: i64, f: Filter) -> sqlx::Result<i64> {
@@ -256,13 +262,26 @@ pub(super) async fn count(db: &PgPool, station_id: i64, f: Filter) -> sqlx::Resu
              and ($2::demand_status is null or status = $2)
              and ($3::demand_kind is null or kind = $3)
              and ($4::bigint is null or assignee_id = $4)
-             and (not $5 or (status = 'open' and due_on < $6))"#,
+             and (not $5 or (status = 'open' and due_on < $6))
+             and ($7::bigint is null or enterprise_id = $7)
+             and ($9::date is null
+                  or (case when $8 = 'responded' then responded_on
+                           when $8 = 'resolved' then resolved_on
+                           else received_on end) >= $9)
+             and ($10::date is null
+                  or (case when $8 = 'responded' then responded_on
+                           when $8 = 'resolved' then resolved_on
+                           else received_on end) <= $10)"#,
         station_id,
         f.status as Option<Status>,
         f.kind as Option<Kind>,
         f.assignee_id,
         f.overdue_only,
-        f.today
+        f.today,
+        f.enterprise,
+        f.on,
+        f.from,
+        f.to
     )
     .fetch_one(db)
     .await
@@ -291,14 +310,27 @@ pub(super) async fn list(
              and ($3::demand_kind is null or d.kind = $3)
              and ($4::bigint is null or d.assignee_id = $4)
              and (not $5 or (d.status = 'open' and d.due_on < $6))
+             and ($7::bigint is null or d.enterprise_id = $7)
+             and ($9::date is null
+                  or (case when $8 = 'responded' then d.responded_on
+                           when $8 = 'resolved' then d.resolved_on
+                           else d.received_on end) >= $9)
+             and ($10::date is null
+                  or (case when $8 = 'responded' then d.responded_on
+                           when $8 = 'resolved' then d.resolved_on
+                           else d.received_on end) <= $10)
            order by d.received_on desc, d.demand_id desc
-           limit $7 offset $8"#,
+           limit $11 offset $12"#,
         station_id,
         f.status as Option<Status>,
         f.kind as Option<Kind>,
         f.assignee_id,
         f.overdue_only,
         f.today,
+        f.enterprise,
+        f.on,
+        f.from,
+        f.to,
         limit,
         offset
     )

@@ -833,7 +833,9 @@ async fn delete(
 
 /// `?status=` takes a status code or `open` (reported or mediating);
 /// `?mass=1` keeps mass disputes; `?awaiting=1` keeps resolved disputes
-/// with a follow-up still to do.
+/// with a follow-up still to do; `?enterprise=<id>` keeps one enterprise's;
+/// `?from=`/`?to=` (inclusive) range the date `?on=` names: `reported` (the
+/// default) or `resolved`. Unknown or malformed values filter nothing.
 #[derive(Debug, Deserialize, Default)]
 struct ListQuery {
     #[serde(default)]
@@ -844,9 +846,20 @@ struct ListQuery {
     mass: String,
     #[serde(default)]
     awaiting: String,
+    #[serde(default)]
+    enterprise: String,
+    #[serde(default)]
+    on: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
     #[serde(flatten)]
     page: PageQuery,
 }
+
+/// The dates a dispute list can be ranged on; the first is the default.
+const DATE_FIELDS: [&str; 2] = ["reported", "resolved"];
 
 #[derive(Template, WebTemplate)]
 #[template(path = "disputes/list.html")]
@@ -858,6 +871,16 @@ struct ListPage {
     kind: String,
     mass: bool,
     awaiting: bool,
+    /// The enterprise filtered to (its id), empty for all.
+    enterprise: String,
+    /// Its name, when it is an enterprise of the station.
+    enterprise_name: Option<String>,
+    /// This list without the enterprise filter.
+    clear_enterprise: String,
+    on: &'static str,
+    from: String,
+    to: String,
+    errors: FieldErrors,
     threshold: i32,
     today: NaiveDate,
     paging: Paging,
@@ -879,6 +902,28 @@ impl ListPage {
             .iter()
             .map(|k| (k.code(), k.label(self.ctx.lang)))
             .collect()
+    }
+
+    fn is_on(&self, code: &str) -> bool {
+        self.on == code
+    }
+
+    fn date_fields(&self) -> [(&'static str, &'static str); 2] {
+        [
+            (DATE_FIELDS[0], self.tx.reported_on),
+            (DATE_FIELDS[1], self.tx.resolved_on),
+        ]
+    }
+
+    /// Whether any filter is set, for the "clear filters" link.
+    fn filtered(&self) -> bool {
+        !self.status.is_empty()
+            || !self.kind.is_empty()
+            || self.mass
+            || self.awaiting
+            || !self.enterprise.is_empty()
+            || !self.from.is_empty()
+            || !self.to.is_empty()
     }
 
     fn is_mass(&self, people_involved: &i32) -> bool {
@@ -906,24 +951,56 @@ async fn list(
     let kind = Kind::parse(&q.kind);
     let mass = !q.mass.trim().is_empty();
     let awaiting = !q.awaiting.trim().is_empty();
+    let enterprise = q.enterprise.trim().parse::<i64>().ok().filter(|id| *id > 0);
+    let on = DATE_FIELDS
+        .into_iter()
+        .find(|f| *f == q.on.trim())
+        .unwrap_or(DATE_FIELDS[0]);
+    // A date that is not one is said next to its field, and filters nothing.
+    let fields = Fields::new(ctx.lang);
+    let mut errors = FieldErrors::new();
+    let from = errors
+        .check("from", fields.optional_date(&q.from))
+        .flatten();
+    let to = errors.check("to", fields.optional_date(&q.to)).flatten();
     let filter = queries::Filter {
         statuses,
         kind,
         min_people: mass.then_some(threshold),
         awaiting_follow_up: awaiting,
+        enterprise,
+        on,
+        from,
+        to,
     };
     let total = queries::count(&state.db, me.station_id, &filter).await?;
+    let enterprise_code = enterprise.map(|id| id.to_string()).unwrap_or_default();
+    let from_code = from.map(|d| d.to_string()).unwrap_or_default();
+    let to_code = to.map(|d| d.to_string()).unwrap_or_default();
+    let others = [
+        ("status", status),
+        ("kind", kind.map_or("", Kind::code)),
+        ("mass", if mass { "1" } else { "" }),
+        ("awaiting", if awaiting { "1" } else { "" }),
+        // The default date goes without saying.
+        ("on", if on == DATE_FIELDS[0] { "" } else { on }),
+        ("from", from_code.as_str()),
+        ("to", to_code.as_str()),
+    ];
     let paging = Paging::new(
         Paging::parse_page(q.page.page.as_deref()),
         PER_PAGE,
         total,
-        query_string(&[
-            ("status", status),
-            ("kind", kind.map_or("", Kind::code)),
-            ("mass", if mass { "1" } else { "" }),
-            ("awaiting", if awaiting { "1" } else { "" }),
-        ]),
+        query_string(&[&[("enterprise", enterprise_code.as_str())], &others[..]].concat()),
     );
+    let (clear_enterprise, enterprise_name) = crate::web::record::enterprise_scope(
+        &state.db,
+        me.station_id,
+        enterprise,
+        "/disputes",
+        &others,
+    )
+    .await?;
     let disputes =
         queries::list(&state.db, me.station_id, &filter, PER_PAGE, paging.offset()).await?;
     Ok(ListPage {
@@ -934,6 +1011,14 @@ async fn list(
         kind: kind.map_or("", Kind::code).to_owned(),
         mass,
         awaiting,
+        enterprise: enterprise_code,
+        enterprise_name,
+        clear_enterprise,
+        on,
+        // What was typed stays, even when it is not a date.
+        from: q.from.trim().to_owned(),
+        to: q.to.trim().to_owned(),
+        errors,
         threshold,
         today: today(&state.clock),
         paging,

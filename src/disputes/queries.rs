@@ -410,6 +410,12 @@ pub(super) struct Filter {
     pub min_people: Option<i32>,
     /// Only resolved disputes with a pending follow-up.
     pub awaiting_follow_up: bool,
+    pub enterprise: Option<i64>,
+    /// Which date `from`/`to` apply to: `reported` or `resolved`.
+    pub on: &'static str,
+    /// Inclusive range on that date.
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
 }
 
 pub(super) async fn count(db: &PgPool, station_id: i64, f: &Filter) -> sqlx::Result<i64> {
@@ -422,12 +428,21 @@ pub(super) async fn count(db: &PgPool, station_id: i64, f: &Filter) -> sqlx::Res
              and (not $5 or (d.status = 'resolved' and exists(
                     select 1 from dispute_follow_up fu
                     where fu.dispute_id = d.dispute_id and fu.station_id = d.station_id
-                      and fu.done_on is null and fu.cancelled_at is null)))"#,
+                      and fu.done_on is null and fu.cancelled_at is null)))
+             and ($6::bigint is null or d.enterprise_id = $6)
+             and ($8::date is null
+                  or (case when $7 = 'resolved' then d.resolved_on else d.reported_on end) >= $8)
+             and ($9::date is null
+                  or (case when $7 = 'resolved' then d.resolved_on else d.reported_on end) <= $9)"#,
         station_id,
         &f.statuses as &[Status],
         f.kind as Option<Kind>,
         f.min_people,
-        f.awaiting_follow_up
+        f.awaiting_follow_up,
+        f.enterprise,
+        f.on,
+        f.from,
+        f.to
     )
     .fetch_one(db)
     .await
@@ -470,13 +485,22 @@ pub(super) async fn list(
              and ($3::dispute_kind is null or d.kind = $3)
              and ($4::integer is null or d.people_involved >= $4)
              and (not $5 or (d.status = 'resolved' and fu.next_follow_up is not null))
+             and ($6::bigint is null or d.enterprise_id = $6)
+             and ($8::date is null
+                  or (case when $7 = 'resolved' then d.resolved_on else d.reported_on end) >= $8)
+             and ($9::date is null
+                  or (case when $7 = 'resolved' then d.resolved_on else d.reported_on end) <= $9)
            order by d.reported_on desc, d.dispute_id desc
-           limit $6 offset $7"#,
+           limit $10 offset $11"#,
         station_id,
         &f.statuses as &[Status],
         f.kind as Option<Kind>,
         f.min_people,
         f.awaiting_follow_up,
+        f.enterprise,
+        f.on,
+        f.from,
+        f.to,
         limit,
         offset
     )

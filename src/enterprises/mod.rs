@@ -751,6 +751,8 @@ struct ShowPage {
     open_items: Vec<OpenItem>,
     timeline: Vec<TimelineEntry>,
     history: Vec<crate::evaluations::queries::HistoryRow>,
+    /// The level timeline over the published quarters (from `history`).
+    level_chart: crate::charts::Chart,
     actions: Vec<crate::pushes::queries::ActionRow>,
     can_delete: bool,
 }
@@ -784,6 +786,41 @@ impl ShowPage {
 
     fn push_text(&self) -> &'static crate::pushes::PushText {
         crate::pushes::text(self.ctx.lang)
+    }
+
+    fn timeline_title(&self) -> &'static str {
+        crate::charts::words(self.ctx.lang).timeline_title
+    }
+
+    /// The enterprise's level over its published quarters, oldest first.
+    fn level_timeline(
+        history: &[crate::evaluations::queries::HistoryRow],
+        lang: Lang,
+    ) -> crate::charts::Chart {
+        use crate::charts::{Chart, LevelNames, Step, Text, words};
+        let w = words(lang);
+        let steps: Vec<Step> = history
+            .iter()
+            .rev()
+            .map(|h| Step {
+                label: h.quarter.clone(),
+                level: h.final_level,
+            })
+            .collect();
+        let desc = (w.timeline_desc)(steps.len());
+        Chart::level_timeline(
+            &steps,
+            &LevelNames::from_messages(lang.t()),
+            &Text {
+                id: "level-timeline",
+                title: w.timeline_title,
+                desc: &desc,
+                x_axis: w.quarter,
+                y_axis: w.level,
+                empty: w.timeline_empty,
+            },
+            w,
+        )
     }
 }
 
@@ -836,9 +873,11 @@ async fn show(
             eid
         ),
     )?;
+    let level_chart = ShowPage::level_timeline(&history, ctx.lang);
     Ok(ShowPage {
         tx: text(ctx.lang),
         history,
+        level_chart,
         actions,
         can_delete: me.user.role == Role::Chief,
         ctx,

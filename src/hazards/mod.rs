@@ -718,15 +718,29 @@ async fn delete(
     .await
 }
 
+/// `?status=`, `?severity=`, `?enterprise=<id>`, and `?from=`/`?to=`
+/// (inclusive) on the date `?on=` names: `found` (the default) or
+/// `rectified`. Unknown or malformed values filter nothing.
 #[derive(Debug, Deserialize, Default)]
 struct ListQuery {
     #[serde(default)]
     status: String,
     #[serde(default)]
     severity: String,
+    #[serde(default)]
+    enterprise: String,
+    #[serde(default)]
+    on: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
     #[serde(flatten)]
     page: PageQuery,
 }
+
+/// The dates a hazard list can be ranged on; the first is the default.
+const DATE_FIELDS: [&str; 2] = ["found", "rectified"];
 
 #[derive(Template, WebTemplate)]
 #[template(path = "hazards/list.html")]
@@ -737,6 +751,16 @@ struct ListPage {
     today: NaiveDate,
     status: String,
     severity: String,
+    /// The enterprise filtered to (its id), empty for all.
+    enterprise: String,
+    /// Its name, when it is an enterprise of the station.
+    enterprise_name: Option<String>,
+    /// This list without the enterprise filter.
+    clear_enterprise: String,
+    on: &'static str,
+    from: String,
+    to: String,
+    errors: FieldErrors,
     paging: Paging,
 }
 
@@ -751,6 +775,17 @@ impl ListPage {
     fn severities(&self) -> Vec<(&'static str, &'static str)> {
         Severity::choices(self.ctx.lang)
     }
+
+    fn is_on(&self, code: &str) -> bool {
+        self.on == code
+    }
+
+    fn date_fields(&self) -> [(&'static str, &'static str); 2] {
+        [
+            (DATE_FIELDS[0], self.tx.found_on),
+            (DATE_FIELDS[1], self.tx.rectified_on),
+        ]
+    }
 }
 
 const PER_PAGE: i64 = 25;
@@ -761,29 +796,61 @@ async fn list(
     me: StationUser,
     Query(q): Query<ListQuery>,
 ) -> AppResult<ListPage> {
-    // Unknown filter values filter nothing rather than failing.
+    // Unknown filter values filter nothing rather than failing; a date that
+    // is not one is said next to its field.
     let status = StatusFilter::ALL.into_iter().find(|s| s.code() == q.status);
     let severity = Severity::ALL.into_iter().find(|s| s.code() == q.severity);
+    let enterprise = q.enterprise.trim().parse::<i64>().ok().filter(|id| *id > 0);
+    let on = DATE_FIELDS
+        .into_iter()
+        .find(|f| *f == q.on.trim())
+        .unwrap_or(DATE_FIELDS[0]);
+    let fields = Fields::new(ctx.lang);
+    let mut errors = FieldErrors::new();
+    let from = errors
+        .check("from", fields.optional_date(&q.from))
+        .flatten();
+    let to = errors.check("to", fields.optional_date(&q.to)).flatten();
     let today = crate::web::record::today(&state.clock);
-    let total = queries::count(&state.db, me.station_id, status, severity, today).await?;
+    let filter = queries::Filter {
+        status,
+        severity,
+        enterprise,
+        on,
+        from,
+        to,
+        today,
+    };
+    let total = queries::count(&state.db, me.station_id, filter).await?;
     let status_code = status.map_or("", StatusFilter::code);
     let severity_code = severity.map_or("", Severity::code);
+    let enterprise_code = enterprise.map(|id| id.to_string()).unwrap_or_default();
+    let from_code = from.map(|d| d.to_string()).unwrap_or_default();
+    let to_code = to.map(|d| d.to_string()).unwrap_or_default();
+    let others = [
+        ("status", status_code),
+        ("severity", severity_code),
+        // The default date goes without saying.
+        ("on", if on == DATE_FIELDS[0] { "" } else { on }),
+        ("from", from_code.as_str()),
+        ("to", to_code.as_str()),
+    ];
     let paging = Paging::new(
         Paging::parse_page(q.page.page.as_deref()),
         PER_PAGE,
         total,
-        query_string(&[("status", status_code), ("severity", severity_code)]),
+        query_string(&[&[("enterprise", enterprise_code.as_str())], &others[..]].concat()),
     );
-    let hazards = queries::list(
+    let (clear_enterprise, enterprise_name) = crate::web::record::enterprise_scope(
         &state.db,
         me.station_id,
-        status,
-        severity,
-        today,
-        PER_PAGE,
-        paging.offset(),
+        enterprise,
+        "/hazards",
+        &others,
     )
     .await?;
+    let hazards =
+        queries::list(&state.db, me.station_id, filter, PER_PAGE, paging.offset()).await?;
     Ok(ListPage {
         tx: text(ctx.lang),
         ctx,
@@ -791,6 +858,14 @@ async fn list(
         today,
         status: status_code.to_owned(),
         severity: severity_code.to_owned(),
+        enterprise: enterprise_code,
+        enterprise_name,
+        clear_enterprise,
+        on,
+        // What was typed stays, even when it is not a date.
+        from: q.from.trim().to_owned(),
+        to: q.to.trim().to_owned(),
+        errors,
         paging,
     })
 }

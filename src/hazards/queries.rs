@@ -138,13 +138,21 @@ pub(super) async fn soft_delete(
     .await
 }
 
-pub(super) async fn count(
-    db: &PgPool,
-    station_id: i64,
-    status: Option<StatusFilter>,
-    severity: Option<Severity>,
-    today: NaiveDate,
-) -> sqlx::Result<i64> {
+/// The list's filters, already parsed; `None` filters nothing.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Filter {
+    pub status: Option<StatusFilter>,
+    pub severity: Option<Severity>,
+    pub enterprise: Option<i64>,
+    /// Which date `from`/`to` apply to: `found` or `rectified`.
+    pub on: &'static str,
+    /// Inclusive range on that date.
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub today: NaiveDate,
+}
+
+pub(super) async fn count(db: &PgPool, station_id: i64, f: Filter) -> sqlx::Result<i64> {
     sqlx::query_scalar!(
         r#"select count(*) as "n!" from hazard h
            where h.station_id = $1 and h.deleted_at is null
@@ -152,11 +160,20 @@ pub(super) async fn count(
                   or ($2 = 'open' and h.rectified_on is null)
                   or ($2 = 'overdue' and h.rectified_on is null and h.deadline < $4)
                   or ($2 = 'rectified' and h.rectified_on is not null))
-             and ($3::hazard_severity is null or h.severity = $3)"#,
+             and ($3::hazard_severity is null or h.severity = $3)
+             and ($5::bigint is null or h.enterprise_id = $5)
+             and ($7::date is null
+                  or (case when $6 = 'rectified' then h.rectified_on else h.found_on end) >= $7)
+             and ($8::date is null
+                  or (case when $6 = 'rectified' then h.rectified_on else h.found_on end) <= $8)"#,
         station_id,
-        status.map(StatusFilter::code),
-        severity as Option<Severity>,
-        today
+        f.status.map(StatusFilter::code),
+        f.severity as Option<Severity>,
+        f.today,
+        f.enterprise,
+        f.on,
+        f.from,
+        f.to
     )
     .fetch_one(db)
     .await
@@ -165,9 +182,7 @@ pub(super) async fn count(
 pub(super) async fn list(
     db: &PgPool,
     station_id: i64,
-    status: Option<StatusFilter>,
-    severity: Option<Severity>,
-    today: NaiveDate,
+    f: Filter,
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<Hazard>> {
@@ -191,12 +206,21 @@ pub(super) async fn list(
                   or ($2 = 'overdue' and h.rectified_on is null and h.deadline < $4)
                   or ($2 = 'rectified' and h.rectified_on is not null))
              and ($3::hazard_severity is null or h.severity = $3)
+             and ($5::bigint is null or h.enterprise_id = $5)
+             and ($7::date is null
+                  or (case when $6 = 'rectified' then h.rectified_on else h.found_on end) >= $7)
+             and ($8::date is null
+                  or (case when $6 = 'rectified' then h.rectified_on else h.found_on end) <= $8)
            order by h.found_on desc, h.hazard_id desc
-           limit $5 offset $6"#,
+           limit $9 offset $10"#,
         station_id,
-        status.map(StatusFilter::code),
-        severity as Option<Severity>,
-        today,
+        f.status.map(StatusFilter::code),
+        f.severity as Option<Severity>,
+        f.today,
+        f.enterprise,
+        f.on,
+        f.from,
+        f.to,
         limit,
         offset
     )

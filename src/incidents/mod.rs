@@ -490,10 +490,18 @@ async fn delete(
     .await
 }
 
+/// `?category=`, `?enterprise=<id>` and `?from=`/`?to=` (inclusive, on the
+/// date it occurred); unknown or malformed values filter nothing.
 #[derive(Debug, Deserialize, Default)]
 struct ListQuery {
     #[serde(default)]
     category: String,
+    #[serde(default)]
+    enterprise: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
     #[serde(flatten)]
     page: PageQuery,
 }
@@ -505,6 +513,15 @@ struct ListPage {
     tx: &'static IncidentText,
     incidents: Vec<Incident>,
     category: String,
+    /// The enterprise filtered to (its id), empty for all.
+    enterprise: String,
+    /// Its name, when it is an enterprise of the station.
+    enterprise_name: Option<String>,
+    /// This list without the enterprise filter.
+    clear_enterprise: String,
+    from: String,
+    to: String,
+    errors: FieldErrors,
     paging: Paging,
 }
 
@@ -525,28 +542,59 @@ async fn list(
     me: StationUser,
     Query(q): Query<ListQuery>,
 ) -> AppResult<ListPage> {
-    // An unknown category filters nothing rather than failing.
+    // Unknown filter values filter nothing rather than failing; a date that
+    // is not one is said next to its field.
     let category = Category::ALL.into_iter().find(|c| c.code() == q.category);
-    let total = queries::count(&state.db, me.station_id, category).await?;
+    let enterprise = q.enterprise.trim().parse::<i64>().ok().filter(|id| *id > 0);
+    let fields = Fields::new(ctx.lang);
+    let mut errors = FieldErrors::new();
+    let from = errors
+        .check("from", fields.optional_date(&q.from))
+        .flatten();
+    let to = errors.check("to", fields.optional_date(&q.to)).flatten();
+    let filter = queries::Filter {
+        category,
+        enterprise,
+        from,
+        to,
+    };
+    let total = queries::count(&state.db, me.station_id, filter).await?;
+    let enterprise_code = enterprise.map(|id| id.to_string()).unwrap_or_default();
+    let from_code = from.map(|d| d.to_string()).unwrap_or_default();
+    let to_code = to.map(|d| d.to_string()).unwrap_or_default();
+    let others = [
+        ("category", category.map_or("", Category::code)),
+        ("from", from_code.as_str()),
+        ("to", to_code.as_str()),
+    ];
     let paging = Paging::new(
         Paging::parse_page(q.page.page.as_deref()),
         PER_PAGE,
         total,
-        query_string(&[("category", category.map_or("", Category::code))]),
+        query_string(&[&[("enterprise", enterprise_code.as_str())], &others[..]].concat()),
     );
-    let incidents = queries::list(
+    let (clear_enterprise, enterprise_name) = crate::web::record::enterprise_scope(
         &state.db,
         me.station_id,
-        category,
-        PER_PAGE,
-        paging.offset(),
+        enterprise,
+        "/incidents",
+        &others,
     )
     .await?;
+    let incidents =
+        queries::list(&state.db, me.station_id, filter, PER_PAGE, paging.offset()).await?;
     Ok(ListPage {
         tx: text(ctx.lang),
         ctx,
         incidents,
         category: category.map_or("", Category::code).to_owned(),
+        enterprise: enterprise_code,
+        enterprise_name,
+        clear_enterprise,
+        // What was typed stays, even when it is not a date.
+        from: q.from.trim().to_owned(),
+        to: q.to.trim().to_owned(),
+        errors,
         paging,
     })
 }

@@ -1,5 +1,6 @@
 //! The SQL of incidents. Every query takes the station it is scoped to.
 
+use chrono::NaiveDate;
 use sqlx::{PgConnection, PgPool};
 
 use super::{Category, Incident, IncidentInput, Severity};
@@ -103,17 +104,29 @@ pub(super) async fn soft_delete(
     .await
 }
 
-pub(super) async fn count(
-    db: &PgPool,
-    station_id: i64,
-    category: Option<Category>,
-) -> sqlx::Result<i64> {
+/// The list's filters, already parsed; `None` filters nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Filter {
+    pub category: Option<Category>,
+    pub enterprise: Option<i64>,
+    /// Inclusive range on `occurred_on`.
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+pub(super) async fn count(db: &PgPool, station_id: i64, f: Filter) -> sqlx::Result<i64> {
     sqlx::query_scalar!(
         r#"select count(*) as "n!" from incident
            where station_id = $1 and deleted_at is null
-             and ($2::incident_category is null or category = $2)"#,
+             and ($2::incident_category is null or category = $2)
+             and ($3::bigint is null or enterprise_id = $3)
+             and ($4::date is null or occurred_on >= $4)
+             and ($5::date is null or occurred_on <= $5)"#,
         station_id,
-        category as Option<Category>
+        f.category as Option<Category>,
+        f.enterprise,
+        f.from,
+        f.to
     )
     .fetch_one(db)
     .await
@@ -122,7 +135,7 @@ pub(super) async fn count(
 pub(super) async fn list(
     db: &PgPool,
     station_id: i64,
-    category: Option<Category>,
+    f: Filter,
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<Incident>> {
@@ -136,10 +149,16 @@ pub(super) async fn list(
            join app_user u on u.user_id = i.created_by
            where i.station_id = $1 and i.deleted_at is null
              and ($2::incident_category is null or i.category = $2)
+             and ($3::bigint is null or i.enterprise_id = $3)
+             and ($4::date is null or i.occurred_on >= $4)
+             and ($5::date is null or i.occurred_on <= $5)
            order by i.occurred_on desc, i.incident_id desc
-           limit $3 offset $4"#,
+           limit $6 offset $7"#,
         station_id,
-        category as Option<Category>,
+        f.category as Option<Category>,
+        f.enterprise,
+        f.from,
+        f.to,
         limit,
         offset
     )

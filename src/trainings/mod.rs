@@ -577,12 +577,21 @@ async fn delete(
     crate::web::record::commit_audited(tx, event, "/trainings", Flash::Deleted).await
 }
 
+/// `?kind=`, `?year=`, `?enterprise=<id>` (trainings it attended) and
+/// `?from=`/`?to=` (inclusive, on the date held); unknown or malformed values
+/// filter nothing.
 #[derive(Debug, Deserialize, Default)]
 struct ListQuery {
     #[serde(default)]
     kind: String,
     #[serde(default)]
     year: String,
+    #[serde(default)]
+    enterprise: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
     #[serde(flatten)]
     page: PageQuery,
 }
@@ -596,6 +605,15 @@ struct ListPage {
     kind: String,
     year: String,
     years: Vec<i32>,
+    /// The enterprise filtered to (its id), empty for all.
+    enterprise: String,
+    /// Its name, when it is an enterprise of the station.
+    enterprise_name: Option<String>,
+    /// This list without the enterprise filter.
+    clear_enterprise: String,
+    from: String,
+    to: String,
+    errors: FieldErrors,
     paging: Paging,
 }
 
@@ -615,7 +633,8 @@ async fn list(
     me: StationUser,
     Query(q): Query<ListQuery>,
 ) -> AppResult<ListPage> {
-    // Unknown filter values filter nothing rather than failing.
+    // Unknown filter values filter nothing rather than failing; a date that
+    // is not one is said next to its field.
     let kind = Kind::ALL.into_iter().find(|k| k.code() == q.kind);
     let year = q
         .year
@@ -623,28 +642,52 @@ async fn list(
         .parse::<i32>()
         .ok()
         .filter(|y| (1990..=2100).contains(y));
+    let enterprise = q.enterprise.trim().parse::<i64>().ok().filter(|id| *id > 0);
+    let fields = Fields::new(ctx.lang);
+    let mut errors = FieldErrors::new();
+    let from = errors
+        .check("from", fields.optional_date(&q.from))
+        .flatten();
+    let to = errors.check("to", fields.optional_date(&q.to)).flatten();
     let mut years = queries::years(&state.db, me.station_id).await?;
     let this_year = crate::web::record::today(&state.clock).year();
     if !years.contains(&this_year) {
         years.insert(0, this_year);
     }
-    let total = queries::count(&state.db, me.station_id, kind, year).await?;
+    let filter = queries::Filter {
+        kind,
+        year,
+        enterprise,
+        from,
+        to,
+    };
+    let total = queries::count(&state.db, me.station_id, filter).await?;
     let year_text = year.map(|y| y.to_string()).unwrap_or_default();
+    let enterprise_code = enterprise.map(|id| id.to_string()).unwrap_or_default();
+    let from_code = from.map(|d| d.to_string()).unwrap_or_default();
+    let to_code = to.map(|d| d.to_string()).unwrap_or_default();
+    let others = [
+        ("kind", kind.map_or("", Kind::code)),
+        ("year", year_text.as_str()),
+        ("from", from_code.as_str()),
+        ("to", to_code.as_str()),
+    ];
     let paging = Paging::new(
         Paging::parse_page(q.page.page.as_deref()),
         PER_PAGE,
         total,
-        query_string(&[("kind", kind.map_or("", Kind::code)), ("year", &year_text)]),
+        query_string(&[&[("enterprise", enterprise_code.as_str())], &others[..]].concat()),
     );
-    let trainings = queries::list(
+    let (clear_enterprise, enterprise_name) = crate::web::record::enterprise_scope(
         &state.db,
         me.station_id,
-        kind,
-        year,
-        PER_PAGE,
-        paging.offset(),
+        enterprise,
+        "/trainings",
+        &others,
     )
     .await?;
+    let trainings =
+        queries::list(&state.db, me.station_id, filter, PER_PAGE, paging.offset()).await?;
     Ok(ListPage {
         tx: text(ctx.lang),
         ctx,
@@ -652,6 +695,13 @@ async fn list(
         kind: kind.map_or("", Kind::code).to_owned(),
         year: year_text,
         years,
+        enterprise: enterprise_code,
+        enterprise_name,
+        clear_enterprise,
+        // What was typed stays, even when it is not a date.
+        from: q.from.trim().to_owned(),
+        to: q.to.trim().to_owned(),
+        errors,
         paging,
     })
 }

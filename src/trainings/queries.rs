@@ -158,20 +158,35 @@ pub(super) async fn choosable(
     .await
 }
 
-pub(super) async fn count(
-    db: &PgPool,
-    station_id: i64,
-    kind: Option<Kind>,
-    year: Option<i32>,
-) -> sqlx::Result<i64> {
+/// The list's filters, already parsed; `None` filters nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Filter {
+    pub kind: Option<Kind>,
+    pub year: Option<i32>,
+    /// Only trainings this enterprise attended.
+    pub enterprise: Option<i64>,
+    /// Inclusive range on `held_on`.
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+pub(super) async fn count(db: &PgPool, station_id: i64, f: Filter) -> sqlx::Result<i64> {
     sqlx::query_scalar!(
-        r#"select count(*) as "n!" from training
-           where station_id = $1 and deleted_at is null
-             and ($2::training_kind is null or kind = $2)
-             and ($3::int is null or extract(year from held_on)::int = $3)"#,
+        r#"select count(*) as "n!" from training t
+           where t.station_id = $1 and t.deleted_at is null
+             and ($2::training_kind is null or t.kind = $2)
+             and ($3::int is null or extract(year from t.held_on)::int = $3)
+             and ($4::bigint is null or exists(select 1 from training_enterprise te
+                                               where te.training_id = t.training_id
+                                                 and te.enterprise_id = $4))
+             and ($5::date is null or t.held_on >= $5)
+             and ($6::date is null or t.held_on <= $6)"#,
         station_id,
-        kind as Option<Kind>,
-        year
+        f.kind as Option<Kind>,
+        f.year,
+        f.enterprise,
+        f.from,
+        f.to
     )
     .fetch_one(db)
     .await
@@ -180,8 +195,7 @@ pub(super) async fn count(
 pub(super) async fn list(
     db: &PgPool,
     station_id: i64,
-    kind: Option<Kind>,
-    year: Option<i32>,
+    f: Filter,
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<Training>> {
@@ -202,11 +216,19 @@ pub(super) async fn list(
            where t.station_id = $1 and t.deleted_at is null
              and ($2::training_kind is null or t.kind = $2)
              and ($3::int is null or extract(year from t.held_on)::int = $3)
+             and ($4::bigint is null or exists(select 1 from training_enterprise te
+                                               where te.training_id = t.training_id
+                                                 and te.enterprise_id = $4))
+             and ($5::date is null or t.held_on >= $5)
+             and ($6::date is null or t.held_on <= $6)
            order by t.held_on desc, t.training_id desc
-           limit $4 offset $5"#,
+           limit $7 offset $8"#,
         station_id,
-        kind as Option<Kind>,
-        year,
+        f.kind as Option<Kind>,
+        f.year,
+        f.enterprise,
+        f.from,
+        f.to,
         limit,
         offset
     )

@@ -1148,12 +1148,17 @@ async fn picker(
     })
 }
 
+/// `?kind=`, `?officer=`, `?enterprise=<id>` and `?from=`/`?to=`
+/// (inclusive, on the date visited); unknown or malformed values filter
+/// nothing.
 #[derive(Debug, Deserialize, Default)]
 struct ListQuery {
     #[serde(default)]
     kind: String,
     #[serde(default)]
     officer: String,
+    #[serde(default)]
+    enterprise: String,
     #[serde(default)]
     from: String,
     #[serde(default)]
@@ -1171,6 +1176,12 @@ struct ListPage {
     officers: Vec<Officer>,
     kind: String,
     officer: String,
+    /// The enterprise filtered to (its id), empty for all.
+    enterprise: String,
+    /// Its name, when it is an enterprise of the station.
+    enterprise_name: Option<String>,
+    /// This list without the enterprise filter.
+    clear_enterprise: String,
     from: String,
     to: String,
     errors: FieldErrors,
@@ -1201,6 +1212,7 @@ async fn list(
         .parse::<i64>()
         .ok()
         .filter(|id| officers.iter().any(|o| o.user_id == *id));
+    let enterprise = q.enterprise.trim().parse::<i64>().ok().filter(|id| *id > 0);
     let fields = Fields::new(ctx.lang);
     let mut errors = FieldErrors::new();
     let from = errors
@@ -1210,25 +1222,36 @@ async fn list(
     let filter = queries::Filter {
         kind,
         officer,
+        enterprise,
         from,
         to,
     };
     let total = queries::count(&state.db, me.station_id, filter).await?;
     let kind_code = kind.map_or("", VisitKind::code);
     let officer_code = officer.map(|id| id.to_string()).unwrap_or_default();
+    let enterprise_code = enterprise.map(|id| id.to_string()).unwrap_or_default();
     let from_code = from.map(|d| d.to_string()).unwrap_or_default();
     let to_code = to.map(|d| d.to_string()).unwrap_or_default();
+    let others = [
+        ("kind", kind_code),
+        ("officer", officer_code.as_str()),
+        ("from", from_code.as_str()),
+        ("to", to_code.as_str()),
+    ];
     let paging = Paging::new(
         Paging::parse_page(q.page.page.as_deref()),
         PER_PAGE,
         total,
-        query_string(&[
-            ("kind", kind_code),
-            ("officer", &officer_code),
-            ("from", &from_code),
-            ("to", &to_code),
-        ]),
+        query_string(&[&[("enterprise", enterprise_code.as_str())], &others[..]].concat()),
     );
+    let (clear_enterprise, enterprise_name) = crate::web::record::enterprise_scope(
+        &state.db,
+        me.station_id,
+        enterprise,
+        "/visits",
+        &others,
+    )
+    .await?;
     let visits = queries::list(&state.db, me.station_id, filter, PER_PAGE, paging.offset()).await?;
     Ok(ListPage {
         tx: text(ctx.lang),
@@ -1237,6 +1260,9 @@ async fn list(
         officers,
         kind: kind_code.to_owned(),
         officer: officer_code,
+        enterprise: enterprise_code,
+        enterprise_name,
+        clear_enterprise,
         // What was typed stays, even when it is not a date.
         from: q.from.trim().to_owned(),
         to: q.to.trim().to_owned(),

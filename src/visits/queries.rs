@@ -243,6 +243,8 @@ pub(super) async fn soft_delete(
 pub(super) struct Filter {
     pub kind: Option<VisitKind>,
     pub officer: Option<i64>,
+    pub enterprise: Option<i64>,
+    /// Inclusive range on `visited_on`.
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
 }
@@ -255,12 +257,14 @@ pub(super) async fn count(db: &PgPool, station_id: i64, f: Filter) -> sqlx::Resu
              and ($3::bigint is null or exists (select 1 from visit_officer vo
                                                 where vo.visit_id = v.visit_id and vo.user_id = $3))
              and ($4::date is null or v.visited_on >= $4)
-             and ($5::date is null or v.visited_on <= $5)"#,
+             and ($5::date is null or v.visited_on <= $5)
+             and ($6::bigint is null or v.enterprise_id = $6)"#,
         station_id,
         f.kind as Option<VisitKind>,
         f.officer,
         f.from,
-        f.to
+        f.to,
+        f.enterprise
     )
     .fetch_one(db)
     .await
@@ -293,13 +297,15 @@ pub(super) async fn list(
                                                 where vo.visit_id = v.visit_id and vo.user_id = $3))
              and ($4::date is null or v.visited_on >= $4)
              and ($5::date is null or v.visited_on <= $5)
+             and ($6::bigint is null or v.enterprise_id = $6)
            order by v.visited_on desc, v.visit_id desc
-           limit $6 offset $7"#,
+           limit $7 offset $8"#,
         station_id,
         f.kind as Option<VisitKind>,
         f.officer,
         f.from,
         f.to,
+        f.enterprise,
         limit,
         offset
     )

@@ -48,6 +48,9 @@ pub struct VisitText {
     pub delete_question: &'static str,
     pub date_from: &'static str,
     pub date_to: &'static str,
+    /// "企业：" before the name of the enterprise a list is filtered to.
+    pub enterprise_scope: &'static str,
+    pub clear_enterprise: &'static str,
     pub officer: &'static str,
     pub failed_items: fn(i64) -> String,
     pub hazards_count: &'static str,
@@ -111,6 +114,8 @@ static ZH: VisitText = VisitText {
     delete_question: "删除这条走访记录？删除记录会保留在审计日志中；走访中发现的隐患不会删除。",
     date_from: "起始日期",
     date_to: "截止日期",
+    enterprise_scope: "企业：",
+    clear_enterprise: "显示全部企业",
     officer: "民警",
     failed_items: |n| format!("{n} 项不合格"),
     hazards_count: "隐患",
@@ -167,6 +172,8 @@ static EN: VisitText = VisitText {
     delete_question: "Delete this visit? The deletion stays in the audit log; hazards found on it are kept.",
     date_from: "From",
     date_to: "To",
+    enterprise_scope: "Enterprise: ",
+    clear_enterprise: "Show all enterprises",
     officer: "Officer",
     failed_items: |n| {
         if n == 1 {

@@ -209,12 +209,17 @@ pub fn safe_next(next: Option<&str>) -> Option<String> {
     ok.then(|| next.to_owned())
 }
 
-/// A short fingerprint of the stylesheet, appended to its URL so that a new
+/// A short fingerprint of the static files, appended to their URLs so that a new
 /// release is fetched at once despite the long cache lifetime.
 pub fn asset_version() -> &'static str {
     static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/static/app.css");
-        let bytes = std::fs::read(path).unwrap_or_default();
+        // Every file the pages link with `?v=`: a change to any of them
+        // changes the version, so browsers fetch it again.
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/static/");
+        let mut bytes = Vec::new();
+        for file in ["app.css", "print.css", "live.js"] {
+            bytes.extend(std::fs::read(format!("{dir}{file}")).unwrap_or_default());
+        }
         crate::random::hex(&crate::random::sha256(&bytes)[..6])
     });
     VERSION.as_str()
@@ -305,6 +310,7 @@ impl PageCtx {
                 ("/demands", self.t.nav_demands),
                 ("/incidents", self.t.nav_incidents),
                 ("/trainings", self.t.nav_trainings),
+                ("/reports/monthly", self.t.nav_monthly),
             ] {
                 items.push(NavItem {
                     href,

@@ -124,3 +124,25 @@ pub async fn commit_audited(
     tx.commit().await?;
     Ok(super::redirect_with_flash(to, flash))
 }
+
+/// A list narrowed to one enterprise: the link that clears that filter
+/// (keeping the `others`), and the enterprise's name — only for the
+/// station's own enterprise: another station's id lists nothing and names
+/// nothing.
+pub async fn enterprise_scope(
+    db: &PgPool,
+    station_id: i64,
+    enterprise: Option<i64>,
+    list: &str,
+    others: &[(&str, &str)],
+) -> sqlx::Result<(String, Option<String>)> {
+    let clear = match crate::web::paging::query_string(others) {
+        rest if rest.is_empty() => list.to_owned(),
+        rest => format!("{list}?{rest}"),
+    };
+    let name = match enterprise {
+        Some(id) => enterprise_brief(db, station_id, id).await?.map(|e| e.name),
+        None => None,
+    };
+    Ok((clear, name))
+}

@@ -1042,3 +1042,172 @@ async fn another_stations_demands_are_not_found_and_not_changed() {
     );
     assert_eq!(row(&app, &url_b).await, before);
 }
+
+/// Inserts a demand straight into the database, with its status following
+/// the dates given.
+async fn demand_on(
+    app: &TestApp,
+    station: i64,
+    enterprise: i64,
+    dates: (&str, Option<&str>, Option<&str>),
+    content: &str,
+) {
+    let (received, responded, resolved) = dates;
+    let status = match (responded, resolved) {
+        (_, Some(_)) => "resolved",
+        (Some(_), None) => "responded",
+        (None, None) => "open",
+    };
+    sqlx::query(
+        "insert into demand (station_id, enterprise_id, received_on, kind, content, assignee_id,
+                             due_on, status, response, responded_on, resolved_on, created_by)
+         values ($1, $2, $3::date, 'difficulty', $4, $5, $3::date + 30, $6::demand_status,
+                 case when $7::date is null then '' else '已答复' end, $7::date, $8::date, $5)",
+    )
+    .bind(station)
+    .bind(enterprise)
+    .bind(received)
+    .bind(content)
+    .bind(app.fixture.officer_a)
+    .bind(status)
+    .bind(responded)
+    .bind(resolved)
+    .execute(&app.db)
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn the_list_ranges_the_received_responded_or_resolved_date_of_one_enterprise() {
+    let (app, ent, foreign) = setup().await;
+    let other = insert_enterprise(&app.db, app.fixture.station_a, "甲站另一企业", None).await;
+    let (a, b) = (app.fixture.station_a, app.fixture.station_b);
+    demand_on(&app, a, ent, ("2026-10-02", None, None), "十月受理未答复").await;
+    let late = (Some("2026-10-10"), Some("2026-11-03"));
+    demand_on(
+        &app,
+        a,
+        ent,
+        ("2026-09-20", late.0, late.1),
+        "九月受理十一月办结",
+    )
+    .await;
+    let quick = (Some("2026-10-06"), Some("2026-10-31"));
+    demand_on(
+        &app,
+        a,
+        ent,
+        ("2026-10-05", quick.0, quick.1),
+        "十月受理十月办结",
+    )
+    .await;
+    demand_on(&app, a, ent, ("2026-11-01", None, None), "十一月首日受理").await;
+    demand_on(
+        &app,
+        a,
+        other,
+        ("2026-10-10", None, None),
+        "另一企业十月受理",
+    )
+    .await;
+    demand_on(&app, b, foreign, ("2026-10-10", None, None), "外站十月受理").await;
+    let mut officer = app.login("officer.a").await;
+    let all = [
+        "十月受理未答复",
+        "九月受理十一月办结",
+        "十月受理十月办结",
+        "十一月首日受理",
+        "另一企业十月受理",
+        "外站十月受理",
+    ];
+    let shows_exactly = |body: &str, shown: &[&str]| {
+        for c in all {
+            assert_eq!(body.contains(c), shown.contains(&c), "{c} in {shown:?}");
+        }
+    };
+    let oct = "from=2026-10-01&to=2026-10-31";
+
+    for on in ["", "&on=received", "&on=junk"] {
+        let page = officer
+            .get(&format!("/demands?enterprise={ent}{on}&{oct}"))
+            .await;
+        assert_eq!(page.status, StatusCode::OK);
+        shows_exactly(&page.body, &["十月受理未答复", "十月受理十月办结"]);
+    }
+    let responded = officer
+        .get(&format!("/demands?enterprise={ent}&on=responded&{oct}"))
+        .await;
+    shows_exactly(&responded.body, &["九月受理十一月办结", "十月受理十月办结"]);
+    let resolved = officer
+        .get(&format!("/demands?enterprise={ent}&on=resolved&{oct}"))
+        .await;
+    shows_exactly(&resolved.body, &["十月受理十月办结"]);
+    assert!(
+        resolved
+            .body
+            .contains("<option value=\"resolved\" selected>")
+    );
+    assert_eq!(
+        resolved.text_of_id("enterprise-filter").unwrap(),
+        "企业：甲站诉求企业有限公司 ✕"
+    );
+    assert_eq!(resolved.input_value("enterprise").unwrap(), ent.to_string());
+    assert!(
+        resolved
+            .body
+            .contains("href=\"/demands?on=resolved&#38;from=2026-10-01&#38;to=2026-10-31\""),
+        "{}",
+        resolved.body
+    );
+    let resolved_nov = officer
+        .get(&format!(
+            "/demands?enterprise={ent}&on=resolved&from=2026-11-01&to=2026-11-30"
+        ))
+        .await;
+    shows_exactly(&resolved_nov.body, &["九月受理十一月办结"]);
+    // The station's demands received in October.
+    let page = officer.get(&format!("/demands?on=received&{oct}")).await;
+    shows_exactly(
+        &page.body,
+        &["十月受理未答复", "十月受理十月办结", "另一企业十月受理"],
+    );
+
+    // Another station's enterprise: nothing, and not its name.
+    let page = officer
+        .get(&format!("/demands?enterprise={foreign}&{oct}"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    shows_exactly(&page.body, &[]);
+    assert!(!page.body.contains("乙站诉求企业有限公司"));
+
+    // Malformed dates filter nothing; `from` after `to` keeps nothing.
+    let page = officer
+        .get(&format!(
+            "/demands?enterprise={ent}&from=2026-02-29&to=2026/10/31"
+        ))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    shows_exactly(
+        &page.body,
+        &[
+            "十月受理未答复",
+            "九月受理十一月办结",
+            "十月受理十月办结",
+            "十一月首日受理",
+        ],
+    );
+    assert!(page.body.contains("id=\"to-error\""));
+    let page = officer.get("/demands?from=2026-10-31&to=2026-10-01").await;
+    shows_exactly(&page.body, &[]);
+
+    officer.post("/lang", &[("lang", "en")]).await;
+    let page = officer.get(&format!("/demands?enterprise={ent}")).await;
+    assert_eq!(
+        page.text_of_id("enterprise-filter").unwrap(),
+        "Enterprise: 甲站诉求企业有限公司 ✕"
+    );
+    assert!(
+        page.body
+            .contains("<option value=\"responded\">Date responded</option>")
+    );
+}

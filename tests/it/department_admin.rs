@@ -1059,3 +1059,29 @@ async fn deliveries_are_listed_with_their_attempts_and_can_be_retried() {
     assert_eq!(resp.status, StatusCode::SEE_OTHER);
     assert_eq!(audit_count(&app, "webhook_delivery.retry").await, 1);
 }
+
+#[tokio::test]
+async fn a_disabled_department_cannot_sign_in_until_enabled_again() {
+    let app = TestApp::new().await;
+    let x = app.fixture.department_x;
+    let mut dept = app.login("dept.x").await;
+    let mut other = app.login("dept.y").await;
+    let mut admin = app.login("admin").await;
+    let resp = admin.post(&format!("{}/disable", page(x)), &[]).await;
+    assert_eq!(resp.status, StatusCode::SEE_OTHER);
+    // the open session ends, and signing in fails with the usual message
+    let home = dept.get("/department").await;
+    assert_eq!(home.status, StatusCode::SEE_OTHER);
+    assert!(home.location().starts_with("/login"), "{}", home.location());
+    let login = app.client().login("dept.x", crate::harness::PASSWORD).await;
+    assert_ne!(
+        login.status,
+        StatusCode::SEE_OTHER,
+        "no session for a disabled department"
+    );
+    // another department is unaffected
+    assert_eq!(other.get("/department").await.status, StatusCode::OK);
+    let resp = admin.post(&format!("{}/enable", page(x)), &[]).await;
+    assert_eq!(resp.status, StatusCode::SEE_OTHER);
+    app.login("dept.x").await;
+}

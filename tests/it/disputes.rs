@@ -1395,3 +1395,173 @@ async fn another_stations_disputes_are_not_found_and_not_changed() {
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(snapshot().await, before);
 }
+
+/// Inserts a dispute straight into the database, resolved when `resolved`.
+async fn dispute_on(
+    app: &TestApp,
+    station: i64,
+    enterprise: i64,
+    reported: &str,
+    resolved: Option<&str>,
+    parties: &str,
+) {
+    sqlx::query(
+        "insert into dispute (station_id, enterprise_id, reported_on, parties, kind, people_involved,
+                              status, resolved_on, created_by)
+         values ($1, $2, $3::date, $4, 'wages', 3,
+                 case when $5 is null then 'reported' else 'resolved' end::dispute_status,
+                 $5::date, $6)",
+    )
+    .bind(station)
+    .bind(enterprise)
+    .bind(reported)
+    .bind(parties)
+    .bind(resolved)
+    .bind(app.fixture.officer_a)
+    .execute(&app.db)
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn the_list_ranges_the_reported_or_the_resolved_date_of_one_enterprise() {
+    let (app, ent, foreign) = setup().await;
+    let other = insert_enterprise(&app.db, app.fixture.station_a, "甲站另一企业", None).await;
+    let (a, b) = (app.fixture.station_a, app.fixture.station_b);
+    dispute_on(&app, a, ent, "2026-10-03", None, "十月上报未化解方").await;
+    dispute_on(
+        &app,
+        a,
+        ent,
+        "2026-09-10",
+        Some("2026-10-31"),
+        "九月上报十月化解方",
+    )
+    .await;
+    dispute_on(
+        &app,
+        a,
+        ent,
+        "2026-10-31",
+        Some("2026-11-01"),
+        "十月上报十一月化解方",
+    )
+    .await;
+    dispute_on(&app, a, ent, "2026-09-30", None, "九月末上报方").await;
+    dispute_on(
+        &app,
+        a,
+        other,
+        "2026-10-01",
+        Some("2026-10-05"),
+        "另一企业十月化解方",
+    )
+    .await;
+    dispute_on(
+        &app,
+        b,
+        foreign,
+        "2026-10-15",
+        Some("2026-10-16"),
+        "外站十月化解方",
+    )
+    .await;
+    let mut officer = app.login("officer.a").await;
+    let all = [
+        "十月上报未化解方",
+        "九月上报十月化解方",
+        "十月上报十一月化解方",
+        "九月末上报方",
+        "另一企业十月化解方",
+        "外站十月化解方",
+    ];
+    let shows_exactly = |body: &str, shown: &[&str]| {
+        for p in all {
+            assert_eq!(body.contains(p), shown.contains(&p), "{p} in {shown:?}");
+        }
+    };
+
+    let resolved_oct = officer
+        .get(&format!(
+            "/disputes?enterprise={ent}&on=resolved&from=2026-10-01&to=2026-10-31"
+        ))
+        .await;
+    assert_eq!(resolved_oct.status, StatusCode::OK);
+    shows_exactly(&resolved_oct.body, &["九月上报十月化解方"]);
+    assert_eq!(
+        resolved_oct.text_of_id("enterprise-filter").unwrap(),
+        "企业：甲站纠纷测试企业有限公司 ✕"
+    );
+    assert!(
+        resolved_oct
+            .body
+            .contains("<option value=\"resolved\" selected>")
+    );
+    assert_eq!(
+        resolved_oct.input_value("enterprise").unwrap(),
+        ent.to_string()
+    );
+    assert!(
+        resolved_oct
+            .body
+            .contains("href=\"/disputes?on=resolved&#38;from=2026-10-01&#38;to=2026-10-31\""),
+        "{}",
+        resolved_oct.body
+    );
+    // "reported" is the default, and can be said.
+    for on in ["", "&on=reported", "&on=junk"] {
+        let page = officer
+            .get(&format!(
+                "/disputes?enterprise={ent}{on}&from=2026-10-01&to=2026-10-31"
+            ))
+            .await;
+        assert_eq!(page.status, StatusCode::OK);
+        shows_exactly(&page.body, &["十月上报未化解方", "十月上报十一月化解方"]);
+    }
+    // The station's disputes resolved in October; the other filters still apply.
+    let page = officer
+        .get("/disputes?on=resolved&from=2026-10-01&to=2026-10-31")
+        .await;
+    shows_exactly(&page.body, &["九月上报十月化解方", "另一企业十月化解方"]);
+    let page = officer
+        .get(&format!(
+            "/disputes?enterprise={ent}&status=reported&from=2026-09-01&to=2026-10-31"
+        ))
+        .await;
+    shows_exactly(&page.body, &["十月上报未化解方", "九月末上报方"]);
+
+    // Another station's enterprise: nothing, and not its name.
+    let page = officer
+        .get(&format!("/disputes?enterprise={foreign}"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    shows_exactly(&page.body, &[]);
+    assert!(!page.body.contains("乙站纠纷测试企业有限公司"));
+
+    // Malformed dates filter nothing; `from` after `to` keeps nothing.
+    let page = officer
+        .get(&format!(
+            "/disputes?enterprise={ent}&on=resolved&from=2025-02-30&to=x"
+        ))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    shows_exactly(
+        &page.body,
+        &[
+            "十月上报未化解方",
+            "九月上报十月化解方",
+            "十月上报十一月化解方",
+            "九月末上报方",
+        ],
+    );
+    assert!(page.body.contains("id=\"from-error\""));
+    let page = officer.get("/disputes?from=2026-10-31&to=2026-10-01").await;
+    shows_exactly(&page.body, &[]);
+
+    officer.post("/lang", &[("lang", "en")]).await;
+    let page = officer.get(&format!("/disputes?enterprise={ent}")).await;
+    assert_eq!(
+        page.text_of_id("enterprise-filter").unwrap(),
+        "Enterprise: 甲站纠纷测试企业有限公司 ✕"
+    );
+}

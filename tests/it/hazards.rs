@@ -851,3 +851,205 @@ async fn another_stations_hazards_are_not_found_and_not_changed() {
         StatusCode::FORBIDDEN
     );
 }
+
+/// Inserts a hazard straight into the database; `rectified` also sets the
+/// verifier, as the schema requires.
+async fn hazard_on(
+    app: &TestApp,
+    station: i64,
+    enterprise: i64,
+    found: &str,
+    rectified: Option<&str>,
+    description: &str,
+) {
+    sqlx::query(
+        "insert into hazard (station_id, enterprise_id, found_on, severity, description, deadline,
+                             rectified_on, verified_by, created_by)
+         values ($1, $2, $3::date, 'general', $4, date '2026-12-31', $5::date,
+                 case when $5 is null then null else $6 end, $6)",
+    )
+    .bind(station)
+    .bind(enterprise)
+    .bind(found)
+    .bind(description)
+    .bind(rectified)
+    .bind(app.fixture.officer_a)
+    .execute(&app.db)
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn the_list_ranges_the_found_or_the_rectified_date_of_one_enterprise() {
+    let (app, ent, foreign) = setup().await;
+    let other = insert_enterprise(&app.db, app.fixture.station_a, "甲站另一企业", None).await;
+    let (a, b) = (app.fixture.station_a, app.fixture.station_b);
+    hazard_on(
+        &app,
+        a,
+        ent,
+        "2026-10-10",
+        Some("2026-11-05"),
+        "十月发现十一月整改",
+    )
+    .await;
+    hazard_on(
+        &app,
+        a,
+        ent,
+        "2026-09-20",
+        Some("2026-10-31"),
+        "九月发现十月整改",
+    )
+    .await;
+    hazard_on(&app, a, ent, "2026-10-31", None, "十月末发现未整改").await;
+    hazard_on(&app, a, ent, "2026-11-01", None, "十一月首日发现").await;
+    hazard_on(
+        &app,
+        a,
+        other,
+        "2026-10-15",
+        Some("2026-10-20"),
+        "另一企业十月隐患",
+    )
+    .await;
+    hazard_on(&app, b, foreign, "2026-10-15", None, "外站十月隐患").await;
+    let mut officer = app.login("officer.a").await;
+    let all = [
+        "十月发现十一月整改",
+        "九月发现十月整改",
+        "十月末发现未整改",
+        "十一月首日发现",
+        "另一企业十月隐患",
+        "外站十月隐患",
+    ];
+    let shows_exactly = |body: &str, shown: &[&str]| {
+        for d in all {
+            assert_eq!(body.contains(d), shown.contains(&d), "{d} in {shown:?}");
+        }
+    };
+
+    let found_oct = officer
+        .get(&format!(
+            "/hazards?enterprise={ent}&on=found&from=2026-10-01&to=2026-10-31"
+        ))
+        .await;
+    assert_eq!(found_oct.status, StatusCode::OK);
+    shows_exactly(&found_oct.body, &["十月发现十一月整改", "十月末发现未整改"]);
+    assert_eq!(
+        found_oct.text_of_id("enterprise-filter").unwrap(),
+        "企业：甲站隐患企业有限公司 ✕"
+    );
+    // `found` is the default.
+    let default = officer
+        .get(&format!(
+            "/hazards?enterprise={ent}&from=2026-10-01&to=2026-10-31"
+        ))
+        .await;
+    shows_exactly(&default.body, &["十月发现十一月整改", "十月末发现未整改"]);
+    let junk_on = officer
+        .get(&format!(
+            "/hazards?enterprise={ent}&on=junk&from=2026-10-01&to=2026-10-31"
+        ))
+        .await;
+    assert_eq!(junk_on.status, StatusCode::OK);
+    shows_exactly(&junk_on.body, &["十月发现十一月整改", "十月末发现未整改"]);
+
+    let rectified_oct = officer
+        .get(&format!(
+            "/hazards?enterprise={ent}&on=rectified&from=2026-10-01&to=2026-10-31"
+        ))
+        .await;
+    shows_exactly(&rectified_oct.body, &["九月发现十月整改"]);
+    let rectified_nov = officer
+        .get(&format!(
+            "/hazards?enterprise={ent}&on=rectified&from=2026-11-01&to=2026-11-30"
+        ))
+        .await;
+    shows_exactly(&rectified_nov.body, &["十月发现十一月整改"]);
+    assert!(rectified_nov.body.contains("共 1 条"));
+    assert!(
+        rectified_nov
+            .body
+            .contains("<option value=\"rectified\" selected>")
+    );
+    assert_eq!(
+        rectified_nov.input_value("enterprise").unwrap(),
+        ent.to_string()
+    );
+    // Clearing the enterprise keeps the date and which date it is.
+    assert!(
+        rectified_nov
+            .body
+            .contains("href=\"/hazards?on=rectified&#38;from=2026-11-01&#38;to=2026-11-30\""),
+        "{}",
+        rectified_nov.body
+    );
+
+    // The station's hazards rectified in October, whichever enterprise.
+    let station_oct = officer
+        .get("/hazards?on=rectified&from=2026-10-01&to=2026-10-31")
+        .await;
+    shows_exactly(&station_oct.body, &["九月发现十月整改", "另一企业十月隐患"]);
+
+    // Another station's enterprise: nothing, and not its name.
+    let page = officer
+        .get(&format!("/hazards?enterprise={foreign}&from=2026-10-01"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    shows_exactly(&page.body, &[]);
+    assert!(!page.body.contains("乙站隐患企业有限公司"));
+
+    // Malformed dates filter nothing; `from` after `to` keeps nothing.
+    let page = officer
+        .get(&format!(
+            "/hazards?enterprise={ent}&from=2025-02-30&to=2026-13-01"
+        ))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    shows_exactly(
+        &page.body,
+        &[
+            "十月发现十一月整改",
+            "九月发现十月整改",
+            "十月末发现未整改",
+            "十一月首日发现",
+        ],
+    );
+    assert!(page.body.contains("id=\"to-error\""));
+    let page = officer.get("/hazards?from=2026-10-31&to=2026-10-01").await;
+    shows_exactly(&page.body, &[]);
+
+    // Pages keep the enterprise and the date it ranges.
+    sqlx::query(
+        "insert into hazard (station_id, enterprise_id, found_on, severity, description, deadline,
+                             rectified_on, verified_by, created_by)
+         select $1, $2, date '2026-09-01', 'general', '批量隐患' || n, date '2026-12-31',
+                date '2026-11-10', $3, $3
+         from generate_series(1, 30) n",
+    )
+    .bind(a)
+    .bind(ent)
+    .bind(app.fixture.officer_a)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let first = officer
+        .get(&format!(
+            "/hazards?enterprise={ent}&on=rectified&from=2026-11-01&to=2026-11-30"
+        ))
+        .await;
+    assert!(first.body.contains("共 31 条"));
+    let next = format!(
+        "href=\"?enterprise={ent}&#38;on=rectified&#38;from=2026-11-01&#38;to=2026-11-30&#38;page=2\""
+    );
+    assert!(first.body.contains(&next), "{}", first.body);
+
+    officer.post("/lang", &[("lang", "en")]).await;
+    let page = officer.get(&format!("/hazards?enterprise={ent}")).await;
+    assert_eq!(
+        page.text_of_id("enterprise-filter").unwrap(),
+        "Enterprise: 甲站隐患企业有限公司 ✕"
+    );
+    assert!(page.body.contains("<label for=\"on\">Dates by</label>"));
+}

@@ -386,3 +386,134 @@ async fn another_stations_incidents_are_not_found_and_not_changed() {
     assert_eq!(dept.get("/incidents").await.status, StatusCode::FORBIDDEN);
     assert_eq!(dept.get(&url_b).await.status, StatusCode::FORBIDDEN);
 }
+
+/// Inserts an incident of `enterprise` straight into the database.
+async fn incident_on(app: &TestApp, station: i64, enterprise: i64, on: &str, summary: &str) {
+    sqlx::query(
+        "insert into incident (station_id, enterprise_id, occurred_on, category, severity, summary, created_by)
+         values ($1, $2, $3::date, 'theft', 'minor', $4, $5)",
+    )
+    .bind(station)
+    .bind(enterprise)
+    .bind(on)
+    .bind(summary)
+    .bind(app.fixture.officer_a)
+    .execute(&app.db)
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn the_list_filters_by_enterprise_and_an_inclusive_date_range() {
+    let (app, ent, foreign) = setup().await;
+    let other = insert_enterprise(&app.db, app.fixture.station_a, "甲站另一企业", None).await;
+    let (a, b) = (app.fixture.station_a, app.fixture.station_b);
+    incident_on(&app, a, ent, "2026-10-01", "十月首日警情").await;
+    incident_on(&app, a, ent, "2026-10-31", "十月末日警情").await;
+    incident_on(&app, a, ent, "2026-09-30", "九月末日警情").await;
+    incident_on(&app, a, ent, "2026-11-01", "十一月首日警情").await;
+    incident_on(&app, a, other, "2026-10-15", "另一企业十月警情").await;
+    incident_on(&app, b, foreign, "2026-10-15", "外站十月警情").await;
+    incident_on(&app, a, ent, "2026-10-20", "已删除的十月警情").await;
+    sqlx::query("update incident set deleted_at = now() where summary = '已删除的十月警情'")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let mut officer = app.login("officer.a").await;
+
+    let page = officer
+        .get(&format!(
+            "/incidents?enterprise={ent}&from=2026-10-01&to=2026-10-31"
+        ))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    for shown in ["十月首日警情", "十月末日警情"] {
+        assert!(page.body.contains(shown), "{shown} is in the range");
+    }
+    for hidden in [
+        "九月末日警情",
+        "十一月首日警情",
+        "另一企业十月警情",
+        "外站十月警情",
+        "已删除的十月警情",
+    ] {
+        assert!(!page.body.contains(hidden), "{hidden} is not");
+    }
+    assert!(page.body.contains("共 2 条"));
+    assert_eq!(
+        page.text_of_id("enterprise-filter").unwrap(),
+        "企业：甲站测试企业有限公司 ✕"
+    );
+    // The filters keep the enterprise; its ✕ keeps the dates.
+    assert_eq!(page.input_value("enterprise").unwrap(), ent.to_string());
+    assert_eq!(page.input_value("from").unwrap(), "2026-10-01");
+    assert!(
+        page.body
+            .contains("href=\"/incidents?from=2026-10-01&#38;to=2026-10-31\""),
+        "{}",
+        page.body
+    );
+
+    // Without the enterprise: the station's records of the month.
+    let month = officer
+        .get("/incidents?from=2026-10-01&to=2026-10-31")
+        .await;
+    assert!(month.body.contains("另一企业十月警情"));
+    assert!(!month.body.contains("外站十月警情"));
+    assert!(month.body.contains("共 3 条"));
+    assert!(month.text_of_id("enterprise-filter").is_none());
+
+    // Another station's enterprise: nothing, and not its name.
+    let page = officer
+        .get(&format!("/incidents?enterprise={foreign}"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("外站十月警情"));
+    assert!(!page.body.contains("乙站测试企业有限公司"));
+    assert!(page.body.contains("共 0 条"));
+
+    // Malformed values filter nothing; a bad date is said next to its field.
+    let page = officer
+        .get("/incidents?enterprise=abc&from=2025-02-30&to=junk")
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("共 5 条"));
+    assert!(page.body.contains("id=\"from-error\""));
+    assert_eq!(page.input_value("to").unwrap(), "junk");
+    // `from` after `to`: nothing.
+    let page = officer
+        .get("/incidents?from=2026-11-01&to=2026-10-01")
+        .await;
+    assert!(page.body.contains("共 0 条"));
+
+    // Pages keep every filter.
+    sqlx::query(
+        "insert into incident (station_id, enterprise_id, occurred_on, category, severity, summary, created_by)
+         select $1, $2, date '2026-10-02' + (n % 20), 'fraud', 'minor', '批量警情' || n, $3
+         from generate_series(1, 30) n",
+    )
+    .bind(a)
+    .bind(ent)
+    .bind(app.fixture.officer_a)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let first = officer
+        .get(&format!(
+            "/incidents?enterprise={ent}&category=fraud&from=2026-10-01&to=2026-10-31"
+        ))
+        .await;
+    assert!(first.body.contains("共 30 条"));
+    let next = format!(
+        "href=\"?enterprise={ent}&#38;category=fraud&#38;from=2026-10-01&#38;to=2026-10-31&#38;page=2\""
+    );
+    assert!(first.body.contains(&next), "{}", first.body);
+
+    officer.post("/lang", &[("lang", "en")]).await;
+    let page = officer.get(&format!("/incidents?enterprise={ent}")).await;
+    assert_eq!(
+        page.text_of_id("enterprise-filter").unwrap(),
+        "Enterprise: 甲站测试企业有限公司 ✕"
+    );
+    assert!(page.body.contains("<label for=\"from\">From</label>"));
+}

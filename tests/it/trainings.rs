@@ -602,3 +602,150 @@ async fn another_stations_trainings_are_not_found_and_not_changed() {
     assert_eq!(resp.status, StatusCode::FORBIDDEN);
     assert_eq!(count_rows(&app.db, "training").await, 1);
 }
+
+/// Inserts a training straight into the database, attended by `enterprises`.
+async fn training_on(app: &TestApp, station: i64, held: &str, enterprises: &[i64], topic: &str) {
+    let created_by = if station == app.fixture.station_a {
+        app.fixture.officer_a
+    } else {
+        app.fixture.officer_b
+    };
+    let id: i64 = sqlx::query_scalar(
+        "insert into training (station_id, held_on, kind, topic, attendee_count, created_by)
+         values ($1, $2::date, 'safety', $3, 20, $4) returning training_id",
+    )
+    .bind(station)
+    .bind(held)
+    .bind(topic)
+    .bind(created_by)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into training_enterprise (training_id, enterprise_id) select $1, unnest($2::bigint[])",
+    )
+    .bind(id)
+    .bind(enterprises)
+    .execute(&app.db)
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn the_list_filters_by_an_attending_enterprise_and_an_inclusive_date_range() {
+    let s = setup().await;
+    let app = &s.app;
+    let (a, b) = (app.fixture.station_a, app.fixture.station_b);
+    training_on(app, a, "2026-10-01", &[s.a1, s.a2], "十月首日法制培训").await;
+    training_on(app, a, "2026-10-31", &[s.a2], "十月末安全培训").await;
+    training_on(app, a, "2026-09-30", &[s.a1], "九月末应急演练").await;
+    training_on(app, a, "2026-11-01", &[s.a1], "十一月首日培训").await;
+    training_on(app, a, "2026-10-15", &[s.a_closed], "关闭企业十月培训").await;
+    training_on(app, b, "2026-10-15", &[s.b], "外站十月培训").await;
+    let mut officer = app.login("officer.a").await;
+    let all = [
+        "十月首日法制培训",
+        "十月末安全培训",
+        "九月末应急演练",
+        "十一月首日培训",
+        "关闭企业十月培训",
+        "外站十月培训",
+    ];
+    let shows_exactly = |body: &str, shown: &[&str]| {
+        for t in all {
+            assert_eq!(body.contains(t), shown.contains(&t), "{t} in {shown:?}");
+        }
+    };
+    let oct = "from=2026-10-01&to=2026-10-31";
+
+    let page = officer
+        .get(&format!("/trainings?enterprise={}&{oct}", s.a1))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    shows_exactly(&page.body, &["十月首日法制培训"]);
+    assert_eq!(
+        page.text_of_id("enterprise-filter").unwrap(),
+        "企业：甲站机械制造厂 ✕"
+    );
+    assert_eq!(page.input_value("enterprise").unwrap(), s.a1.to_string());
+    assert!(
+        page.body
+            .contains("href=\"/trainings?from=2026-10-01&#38;to=2026-10-31\""),
+        "{}",
+        page.body
+    );
+    let page = officer
+        .get(&format!("/trainings?enterprise={}&{oct}", s.a2))
+        .await;
+    shows_exactly(&page.body, &["十月首日法制培训", "十月末安全培训"]);
+    assert!(page.body.contains("共 2 条"));
+    // A closed enterprise's trainings are still its own.
+    let page = officer
+        .get(&format!("/trainings?enterprise={}&{oct}", s.a_closed))
+        .await;
+    shows_exactly(&page.body, &["关闭企业十月培训"]);
+    assert_eq!(
+        page.text_of_id("enterprise-filter").unwrap(),
+        "企业：甲站已关闭印刷厂 ✕"
+    );
+    // The station's trainings of the month; other filters still apply.
+    let page = officer.get(&format!("/trainings?{oct}")).await;
+    shows_exactly(
+        &page.body,
+        &["十月首日法制培训", "十月末安全培训", "关闭企业十月培训"],
+    );
+    let page = officer
+        .get(&format!(
+            "/trainings?enterprise={}&year=2026&kind=legal",
+            s.a1
+        ))
+        .await;
+    shows_exactly(&page.body, &[]);
+
+    // Another station's enterprise: nothing, and not its name.
+    let page = officer.get(&format!("/trainings?enterprise={}", s.b)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    shows_exactly(&page.body, &[]);
+    assert!(!page.body.contains("乙站化工有限公司"));
+
+    // Malformed values filter nothing; `from` after `to` keeps nothing.
+    let page = officer
+        .get(&format!(
+            "/trainings?enterprise={}&from=2025-02-30&to=soon",
+            s.a1
+        ))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    shows_exactly(
+        &page.body,
+        &["十月首日法制培训", "九月末应急演练", "十一月首日培训"],
+    );
+    assert!(page.body.contains("id=\"from-error\""));
+    let page = officer
+        .get("/trainings?enterprise=-3&from=2026-10-01")
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text_of_id("enterprise-filter").is_none());
+    shows_exactly(
+        &page.body,
+        &[
+            "十月首日法制培训",
+            "十月末安全培训",
+            "十一月首日培训",
+            "关闭企业十月培训",
+        ],
+    );
+    let page = officer
+        .get("/trainings?from=2026-10-31&to=2026-10-01")
+        .await;
+    shows_exactly(&page.body, &[]);
+
+    officer.post("/lang", &[("lang", "en")]).await;
+    let page = officer
+        .get(&format!("/trainings?enterprise={}", s.a1))
+        .await;
+    assert_eq!(
+        page.text_of_id("enterprise-filter").unwrap(),
+        "Enterprise: 甲站机械制造厂 ✕"
+    );
+}

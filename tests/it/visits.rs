@@ -1056,3 +1056,132 @@ async fn another_stations_visits_are_not_found_and_not_changed() {
         StatusCode::FORBIDDEN
     );
 }
+
+/// Inserts a visit straight into the database; its id.
+async fn visit_on(app: &TestApp, station: i64, enterprise: i64, on: &str, kind: &str) -> i64 {
+    let created_by = if station == app.fixture.station_a {
+        app.fixture.officer_a
+    } else {
+        app.fixture.officer_b
+    };
+    sqlx::query_scalar(
+        "insert into visit (station_id, enterprise_id, visited_on, kind, created_by)
+         values ($1, $2, $3::date, $4::visit_kind, $5) returning visit_id",
+    )
+    .bind(station)
+    .bind(enterprise)
+    .bind(on)
+    .bind(kind)
+    .bind(created_by)
+    .fetch_one(&app.db)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn the_list_filters_by_enterprise_and_an_inclusive_date_range() {
+    let (app, ent, foreign) = setup().await;
+    let other = insert_enterprise(&app.db, app.fixture.station_a, "甲站另一企业", None).await;
+    let (a, b) = (app.fixture.station_a, app.fixture.station_b);
+    let first_day = visit_on(&app, a, ent, "2026-10-01", "routine").await;
+    let last_day = visit_on(&app, a, ent, "2026-10-31", "legal").await;
+    let before = visit_on(&app, a, ent, "2026-09-30", "routine").await;
+    let after = visit_on(&app, a, ent, "2026-11-01", "legal").await;
+    let other_visit = visit_on(&app, a, other, "2026-10-15", "routine").await;
+    let foreign_visit = visit_on(&app, b, foreign, "2026-10-15", "routine").await;
+    let all = [
+        first_day,
+        last_day,
+        before,
+        after,
+        other_visit,
+        foreign_visit,
+    ];
+    let shows_exactly = |body: &str, shown: &[i64]| {
+        for id in all {
+            let link = format!("href=\"/visits/{id}\"");
+            assert_eq!(
+                body.contains(&link),
+                shown.contains(&id),
+                "{id} in {shown:?}"
+            );
+        }
+    };
+    let mut officer = app.login("officer.a").await;
+    let oct = "from=2026-10-01&to=2026-10-31";
+
+    let page = officer
+        .get(&format!("/visits?enterprise={ent}&{oct}"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    shows_exactly(&page.body, &[first_day, last_day]);
+    assert_eq!(
+        page.text_of_id("enterprise-filter").unwrap(),
+        "企业：甲站走访企业有限公司 ✕"
+    );
+    assert_eq!(page.input_value("enterprise").unwrap(), ent.to_string());
+    assert!(
+        page.body
+            .contains("href=\"/visits?from=2026-10-01&#38;to=2026-10-31\""),
+        "{}",
+        page.body
+    );
+    // With the kind too, as the monthly list links inspections.
+    let page = officer
+        .get(&format!("/visits?enterprise={ent}&kind=legal&{oct}"))
+        .await;
+    shows_exactly(&page.body, &[last_day]);
+    assert!(
+        page.body
+            .contains("href=\"/visits?kind=legal&#38;from=2026-10-01&#38;to=2026-10-31\"")
+    );
+    // The station's visits of the month.
+    let page = officer.get(&format!("/visits?{oct}")).await;
+    shows_exactly(&page.body, &[first_day, last_day, other_visit]);
+    assert!(page.text_of_id("enterprise-filter").is_none());
+
+    // Another station's enterprise: nothing, and not its name.
+    let page = officer.get(&format!("/visits?enterprise={foreign}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    shows_exactly(&page.body, &[]);
+    assert!(!page.body.contains("乙站走访企业有限公司"));
+
+    // Malformed values filter nothing; `from` after `to` keeps nothing.
+    let page = officer
+        .get(&format!("/visits?enterprise={ent}&from=2025-02-30&to=junk"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    shows_exactly(&page.body, &[first_day, last_day, before, after]);
+    let page = officer.get("/visits?enterprise=x1&from=2026-10-01").await;
+    assert_eq!(page.status, StatusCode::OK);
+    shows_exactly(&page.body, &[first_day, last_day, after, other_visit]);
+    let page = officer.get("/visits?from=2026-10-31&to=2026-10-01").await;
+    shows_exactly(&page.body, &[]);
+
+    // Pages keep the enterprise.
+    sqlx::query(
+        "insert into visit (station_id, enterprise_id, visited_on, kind, created_by)
+         select $1, $2, date '2026-10-02' + (n % 20), 'routine', $3
+         from generate_series(1, 30) n",
+    )
+    .bind(a)
+    .bind(ent)
+    .bind(app.fixture.officer_a)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let page = officer
+        .get(&format!("/visits?enterprise={ent}&{oct}"))
+        .await;
+    assert!(page.body.contains("共 32 条"));
+    let next =
+        format!("href=\"?enterprise={ent}&#38;from=2026-10-01&#38;to=2026-10-31&#38;page=2\"");
+    assert!(page.body.contains(&next), "{}", page.body);
+
+    officer.post("/lang", &[("lang", "en")]).await;
+    let page = officer.get(&format!("/visits?enterprise={ent}")).await;
+    assert_eq!(
+        page.text_of_id("enterprise-filter").unwrap(),
+        "Enterprise: 甲站走访企业有限公司 ✕"
+    );
+}
