@@ -375,7 +375,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 today,
                 seed: *seed,
             };
-            let result = sanse::seed::seed(&pool, options).await;
+            // Progress on stderr, the report on stdout (bench/ reads it).
+            let result =
+                sanse::seed::seed_with_progress(&pool, options, |line| eprintln!("{line}")).await;
             close(pool, &mut embedded).await?;
             let report = result?;
             println!("{report}");

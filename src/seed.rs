@@ -10,6 +10,17 @@
 //! visit every month or two. A hundred thousand enterprises with a year of
 //! records is about six million rows.
 //!
+//! Besides the stations it writes the demo's five partner departments
+//! (`crate::demo`), one user each (`dept.market`, `dept.fire`, …) and the
+//! demo's subscriptions (the street office receives station `s001` only).
+//! After the load commits, every complete quarter inside the window is
+//! evaluated and published for every station, oldest first, by the station's
+//! chief two weeks after the quarter's end (never after `today`), through
+//! the same `evaluations::service` the chief's buttons call: assessments,
+//! re-inspections and the pushes to the subscribed departments, so the tier
+//! boards, level histories and department dashboards have data. A failure
+//! there leaves the committed load and the quarters published so far.
+//!
 //! # How it writes
 //!
 //! Everything happens in one transaction, into an empty database only
@@ -39,11 +50,13 @@ use std::fmt;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail, ensure};
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveTime, Utc};
 use sqlx::{PgConnection, PgPool};
 use tokio::sync::mpsc;
 
 use crate::credit_code::CreditCode;
+use crate::evaluations::service;
+use crate::scoring::Quarter;
 
 /// The password of every seeded account (`s001.chief`, `s001.o001`, …).
 pub const PASSWORD: &str = "sanse-seed-2026";
@@ -87,9 +100,19 @@ pub struct SeedOptions {
 /// What was written, and how long it took.
 #[derive(Debug, Clone)]
 pub struct SeedReport {
-    /// Rows per table, in loading order.
+    /// Rows per table, in loading order, then the evaluation tables.
     pub rows: Vec<(&'static str, u64)>,
-    /// From the call to the commit (and the statistics update after it).
+    /// Rows of the load (everything before the evaluations).
+    pub loaded_rows: u64,
+    /// From the call to the commit of the load (and the statistics update
+    /// after it).
+    pub loading: Duration,
+    /// The quarters evaluated and published for every station, oldest first.
+    pub quarters: Vec<Quarter>,
+    pub stations: u32,
+    /// Evaluating and publishing them.
+    pub publishing: Duration,
+    /// From the call to the end.
     pub elapsed: Duration,
 }
 
@@ -116,6 +139,23 @@ impl fmt::Display for SeedReport {
         for (table, n) in &self.rows {
             writeln!(f, "  {table:<20} {n:>10}")?;
         }
+        writeln!(
+            f,
+            "  {:<20} {:>10} rows in {:.1} s ({:.0} rows/s)",
+            "loaded",
+            self.loaded_rows,
+            self.loading.as_secs_f64(),
+            self.loaded_rows as f64 / self.loading.as_secs_f64().max(1e-9)
+        )?;
+        writeln!(
+            f,
+            "  {:<20} {:>10} evaluations ({} × {}) in {:.1} s",
+            "published",
+            self.quarters.len() as u64 * u64::from(self.stations),
+            plural(self.quarters.len() as u64, "quarter"),
+            plural(u64::from(self.stations), "station"),
+            self.publishing.as_secs_f64()
+        )?;
         write!(
             f,
             "  {:<20} {:>10} rows in {:.1} s ({:.0} rows/s)",
@@ -127,11 +167,77 @@ impl fmt::Display for SeedReport {
     }
 }
 
+/// "1 station", "2 stations".
+fn plural(n: u64, one: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {one}s")
+    }
+}
+
 /// Fill an empty database with synthetic data (see the module
 /// documentation). Refuses a database that already has a branch, station,
 /// department, user or enterprise.
 pub async fn seed(pool: &PgPool, opts: SeedOptions) -> anyhow::Result<SeedReport> {
+    seed_with_progress(pool, opts, |_| {}).await
+}
+
+/// [`seed`], telling `progress` what it has done so far: one line after the
+/// load, one per published quarter.
+pub async fn seed_with_progress(
+    pool: &PgPool,
+    opts: SeedOptions,
+    mut progress: impl FnMut(&str) + Send,
+) -> anyhow::Result<SeedReport> {
     let started = Instant::now();
+    let (mut rows, chiefs) = load(pool, &opts).await?;
+    let loading = started.elapsed();
+    let loaded_rows: u64 = rows.iter().map(|(_, n)| n).sum();
+    progress(&format!(
+        "loaded {loaded_rows} rows in {:.1} s ({:.0} rows/s)",
+        loading.as_secs_f64(),
+        loaded_rows as f64 / loading.as_secs_f64().max(1e-9)
+    ));
+
+    let publishing_started = Instant::now();
+    let quarters = complete_quarters(&opts)?;
+    publish_quarters(pool, &chiefs, &quarters, opts.today, &mut progress).await?;
+    rows.extend(published_rows(pool).await?);
+    if !quarters.is_empty() {
+        // As after the load: the pages and benchmarks that follow are
+        // planned with the new rows (and the enterprises' current levels).
+        sqlx::raw_sql("analyze enterprise, evaluation, assessment, reinspection, push, push_item")
+            .execute(pool)
+            .await?;
+    }
+    let publishing = publishing_started.elapsed();
+
+    Ok(SeedReport {
+        rows,
+        loaded_rows,
+        loading,
+        quarters,
+        stations: opts.stations,
+        publishing,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// A station and its chief, who runs and publishes its evaluations.
+#[derive(Debug, Clone, Copy)]
+struct Chief {
+    station_id: i64,
+    user_id: i64,
+}
+
+/// The bulk load, in one transaction (see the module documentation): rows
+/// per table, and the stations' chiefs.
+async fn load(
+    pool: &PgPool,
+    opts: &SeedOptions,
+) -> anyhow::Result<(Vec<(&'static str, u64)>, Vec<Chief>)> {
+    let opts = *opts;
     let plan_dates = Calendar::new(&opts)?;
     let hash = tokio::task::spawn_blocking(|| crate::auth::password::hash_blocking(PASSWORD))
         .await
@@ -156,6 +262,17 @@ pub async fn seed(pool: &PgPool, opts: SeedOptions) -> anyhow::Result<SeedReport
 
     let mut fixed_rows = Vec::new();
     let crews = insert_people(&mut tx, &opts, &hash, &mut fixed_rows).await?;
+    let Some(first_station) = crews.first().map(|c| c.station_id) else {
+        bail!("no station was seeded");
+    };
+    insert_departments(&mut tx, &hash, first_station, &mut fixed_rows).await?;
+    let chiefs: Vec<Chief> = crews
+        .iter()
+        .map(|c| Chief {
+            station_id: c.station_id,
+            user_id: c.chief,
+        })
+        .collect();
     let (template_id, items) = checklist(&mut tx).await?;
 
     let mut first_ids = [0_i64; TABLE_COUNT];
@@ -236,10 +353,7 @@ pub async fn seed(pool: &PgPool, opts: SeedOptions) -> anyhow::Result<SeedReport
     .execute(pool)
     .await?;
 
-    Ok(SeedReport {
-        rows,
-        elapsed: started.elapsed(),
-    })
+    Ok((rows, chiefs))
 }
 
 async fn ensure_empty(conn: &mut PgConnection) -> anyhow::Result<()> {
@@ -463,6 +577,258 @@ async fn insert_people(
         }
     }
     Ok(crews)
+}
+
+/// The partner departments of the demo (`crate::demo` keeps its list
+/// private, so it is copied): code, name, English name. The street office
+/// is the subdistrict of station `s001` (Jiangnan, as in the demo).
+const DEPARTMENTS: [(&str, &str, &str); 5] = [
+    (
+        "market-regulation",
+        "滨江市场监督管理所",
+        "Binjiang Market Regulation Office",
+    ),
+    (
+        "fire-rescue",
+        "滨江消防救援站",
+        "Binjiang Fire and Rescue Station",
+    ),
+    (
+        "emergency-management",
+        "滨江区应急管理局",
+        "Binjiang District Emergency Management Bureau",
+    ),
+    (
+        "street-office",
+        "江南街道办事处",
+        "Jiangnan Subdistrict Office",
+    ),
+    ("judicial", "滨江司法所", "Binjiang Judicial Office"),
+];
+
+/// The demo's subscriptions (`crate::demo::seed_if_empty_on`): department
+/// code, whether it is limited to the first station (`s001`), levels and
+/// industries (empty: every industry) as PostgreSQL array literals. Market
+/// regulation receives the red and yellow enterprises of its trades, fire
+/// rescue every red and yellow one, emergency management the red ones of the
+/// dangerous trades, the street office every level of its own station, the
+/// judicial office the red ones.
+const SUBSCRIPTIONS: [(&str, bool, &str, &str); 5] = [
+    (
+        "market-regulation",
+        false,
+        "{red,yellow}",
+        "{retail,catering,manufacturing,entertainment}",
+    ),
+    ("fire-rescue", false, "{red,yellow}", "{}"),
+    (
+        "emergency-management",
+        false,
+        "{red}",
+        "{chemicals,construction,manufacturing,logistics}",
+    ),
+    ("street-office", true, "{red,yellow,green}", "{}"),
+    ("judicial", false, "{red}", "{}"),
+];
+
+/// The partner departments, their users (the demo's department accounts,
+/// with the seed password) and their subscriptions.
+async fn insert_departments(
+    conn: &mut PgConnection,
+    hash: &str,
+    first_station: i64,
+    rows: &mut Vec<(&'static str, u64)>,
+) -> anyhow::Result<()> {
+    let codes: Vec<String> = DEPARTMENTS.iter().map(|d| d.0.to_owned()).collect();
+    let names: Vec<String> = DEPARTMENTS.iter().map(|d| d.1.to_owned()).collect();
+    let names_en: Vec<String> = DEPARTMENTS.iter().map(|d| d.2.to_owned()).collect();
+    let departments = sqlx::query!(
+        "insert into department (code, name, name_en)
+         select code, name, name_en
+         from unnest($1::text[], $2::text[], $3::text[]) with ordinality as d(code, name, name_en, ord)
+         order by ord",
+        &codes,
+        &names,
+        &names_en
+    )
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    ensure!(
+        departments == DEPARTMENTS.len() as u64,
+        "inserted {departments} departments of {}",
+        DEPARTMENTS.len()
+    );
+    rows.push(("department", departments));
+
+    let accounts: Vec<&crate::demo::DemoAccount> = crate::demo::ACCOUNTS
+        .iter()
+        .filter(|a| a.role == "department")
+        .collect();
+    let usernames: Vec<String> = accounts.iter().map(|a| a.username.to_owned()).collect();
+    let display_names: Vec<String> = accounts.iter().map(|a| a.display_name.to_owned()).collect();
+    let scopes: Vec<String> = accounts.iter().map(|a| a.scope.to_owned()).collect();
+    let users = sqlx::query!(
+        "insert into app_user (username, display_name, role, department_id, password_hash, lang)
+         select u.username, u.display_name, 'department', d.department_id, $4, 'zh'
+         from unnest($1::text[], $2::text[], $3::text[])
+              with ordinality as u(username, display_name, scope, ord)
+         join department d on d.code = u.scope
+         order by u.ord",
+        &usernames,
+        &display_names,
+        &scopes,
+        hash
+    )
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    ensure!(
+        users == DEPARTMENTS.len() as u64 && users == accounts.len() as u64,
+        "inserted {users} department users for {} departments",
+        DEPARTMENTS.len()
+    );
+    match rows.iter_mut().find(|(table, _)| *table == "app_user") {
+        Some((_, n)) => *n += users,
+        None => rows.push(("app_user", users)),
+    }
+
+    let sub_codes: Vec<String> = SUBSCRIPTIONS.iter().map(|s| s.0.to_owned()).collect();
+    let sub_stations: Vec<Option<i64>> = SUBSCRIPTIONS
+        .iter()
+        .map(|s| s.1.then_some(first_station))
+        .collect();
+    let levels: Vec<String> = SUBSCRIPTIONS.iter().map(|s| s.2.to_owned()).collect();
+    let industries: Vec<String> = SUBSCRIPTIONS.iter().map(|s| s.3.to_owned()).collect();
+    let subscriptions = sqlx::query!(
+        "insert into subscription (department_id, station_id, levels, industries)
+         select d.department_id, x.station_id, x.levels::tier_level[], x.industries::text[]
+         from unnest($1::text[], $2::bigint[], $3::text[], $4::text[])
+              with ordinality as x(code, station_id, levels, industries, ord)
+         join department d on d.code = x.code
+         order by x.ord",
+        &sub_codes,
+        &sub_stations as &[Option<i64>],
+        &levels,
+        &industries
+    )
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    ensure!(
+        subscriptions == SUBSCRIPTIONS.len() as u64,
+        "inserted {subscriptions} subscriptions of {}",
+        SUBSCRIPTIONS.len()
+    );
+    rows.push(("subscription", subscriptions));
+    Ok(())
+}
+
+/// Every calendar quarter lying wholly inside the window and over before
+/// `today`, oldest first (none when the window is shorter than a quarter).
+fn complete_quarters(opts: &SeedOptions) -> anyhow::Result<Vec<Quarter>> {
+    let dates = Calendar::new(opts)?;
+    let mut quarter = Quarter::containing(dates.start);
+    if quarter.start() < dates.start {
+        quarter = quarter.next();
+    }
+    let mut quarters = Vec::new();
+    while quarter.end() < dates.today {
+        quarters.push(quarter);
+        quarter = quarter.next();
+    }
+    Ok(quarters)
+}
+
+/// When `quarter` is published: two weeks after its end (the demo's
+/// `publish_history`), but never after `today`; 10:00 UTC (18:00 China
+/// time) that day.
+fn publication(quarter: Quarter, today: NaiveDate) -> (NaiveDate, DateTime<Utc>) {
+    let on = days(quarter.end(), 14).min(today);
+    let at = DateTime::<Utc>::from_naive_utc_and_offset(
+        on.and_time(NaiveTime::from_hms_opt(10, 0, 0).unwrap_or(NaiveTime::MIN)),
+        Utc,
+    );
+    (on, at)
+}
+
+/// Evaluate and publish `quarters` (oldest first) for every station, as its
+/// chief: each quarter builds on the previous one's published levels and
+/// each push on the department's previous push from the station.
+async fn publish_quarters(
+    pool: &PgPool,
+    chiefs: &[Chief],
+    quarters: &[Quarter],
+    today: NaiveDate,
+    progress: &mut (impl FnMut(&str) + Send),
+) -> anyhow::Result<()> {
+    let (Some(first), Some(last)) = (quarters.first(), quarters.last()) else {
+        progress("no complete quarter in the window: nothing evaluated or published");
+        return Ok(());
+    };
+    progress(&format!(
+        "evaluating and publishing {} ({first} to {last}) × {}",
+        plural(quarters.len() as u64, "quarter"),
+        plural(chiefs.len() as u64, "station")
+    ));
+    for &quarter in quarters {
+        let (on, at) = publication(quarter, today);
+        let (mut assessed, mut reinspections, mut pushes) = (0_u64, 0_u64, 0_u64);
+        let (mut running, mut publishing) = (Duration::ZERO, Duration::ZERO);
+        for chief in chiefs {
+            let failed = |e: service::EvalError| {
+                anyhow::anyhow!(
+                    "evaluating and publishing {quarter} at station id {}: {e} (the load is \
+                     committed, and the quarters before are published)",
+                    chief.station_id
+                )
+            };
+            let started = Instant::now();
+            let run = service::run(pool, chief.station_id, quarter, Some(chief.user_id), at, on)
+                .await
+                .map_err(failed)?;
+            running += started.elapsed();
+            let started = Instant::now();
+            let published =
+                service::publish(pool, chief.station_id, quarter, chief.user_id, at, on)
+                    .await
+                    .map_err(failed)?;
+            publishing += started.elapsed();
+            assessed += run.assessed as u64;
+            reinspections += published.reinspections;
+            pushes += published.pushes.len() as u64;
+        }
+        progress(&format!(
+            "{quarter} published {on}: {assessed} enterprises evaluated in {:.1} s, \
+             published in {:.1} s ({reinspections} re-inspections, {pushes} pushes)",
+            running.as_secs_f64(),
+            publishing.as_secs_f64()
+        ));
+    }
+    Ok(())
+}
+
+/// Rows the evaluations wrote, per table.
+async fn published_rows(pool: &PgPool) -> anyhow::Result<Vec<(&'static str, u64)>> {
+    let n = sqlx::query!(
+        r#"select (select count(*) from evaluation) as "evaluations!",
+                  (select count(*) from assessment) as "assessments!",
+                  (select count(*) from reinspection) as "reinspections!",
+                  (select count(*) from push) as "pushes!",
+                  (select count(*) from push_item) as "push_items!""#
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok([
+        ("evaluation", n.evaluations),
+        ("assessment", n.assessments),
+        ("reinspection", n.reinspections),
+        ("push", n.pushes),
+        ("push_item", n.push_items),
+    ]
+    .into_iter()
+    .map(|(table, n)| (table, n.max(0) as u64))
+    .collect())
 }
 
 /// The checklist answered by inspections: template version 1, item ids by
@@ -2047,6 +2413,49 @@ mod tests {
         assert!(c.quarters.iter().all(|q| q.2 > 0.0 && q.2 <= 1.0));
         assert!(Calendar::new(&opts(0, 10, 12)).is_err());
         assert!(Calendar::new(&opts(1, 10, 0)).is_err());
+    }
+
+    #[test]
+    fn whole_past_quarters_of_the_window_are_published() {
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let quarters = |months: u32, today: &str| -> Vec<String> {
+            let o = SeedOptions {
+                today: day(today),
+                ..opts(1, 10, months)
+            };
+            complete_quarters(&o)
+                .unwrap()
+                .iter()
+                .map(ToString::to_string)
+                .collect()
+        };
+        // From 2025-05-18: the second quarter of 2025 is not whole, the
+        // second of 2026 not over.
+        assert_eq!(
+            quarters(12, "2026-05-17"),
+            ["2025-Q3", "2025-Q4", "2026-Q1"]
+        );
+        // The last day of a quarter: it is not over yet.
+        assert_eq!(
+            quarters(12, "2026-06-30"),
+            ["2025-Q3", "2025-Q4", "2026-Q1"]
+        );
+        assert_eq!(
+            quarters(12, "2026-07-01"),
+            ["2025-Q4", "2026-Q1", "2026-Q2"]
+        );
+        assert_eq!(quarters(3, "2026-05-17"), Vec::<String>::new());
+        // From 2026-01-18, then from 2025-12-18.
+        assert_eq!(quarters(4, "2026-05-17"), Vec::<String>::new());
+        assert_eq!(quarters(5, "2026-05-17"), ["2026-Q1"]);
+        assert!(complete_quarters(&opts(1, 10, 0)).is_err());
+
+        // Two weeks after the quarter, unless that is after today.
+        let q1 = Quarter::parse("2026-Q1").unwrap();
+        let (on, at) = publication(q1, day("2026-05-17"));
+        assert_eq!(on, day("2026-04-14"));
+        assert_eq!(at.to_rfc3339(), "2026-04-14T10:00:00+00:00");
+        assert_eq!(publication(q1, day("2026-04-05")).0, day("2026-04-05"));
     }
 
     #[test]

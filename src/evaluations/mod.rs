@@ -808,7 +808,7 @@ pub async fn reinspections_due(
          from reinspection r join enterprise e on e.enterprise_id = r.enterprise_id
          where r.station_id = $1 and r.assigned_to = $2 and r.done_visit_id is null
            and e.deleted_at is null
-           and not exists (select 1 from visit v where v.enterprise_id = r.enterprise_id
+           and not exists (select 1 from visit v where v.station_id = r.station_id and v.enterprise_id = r.enterprise_id
                            and v.kind = 'inspection' and v.deleted_at is null
                            and v.created_at > r.created_at)
          order by r.due_on",
@@ -844,7 +844,7 @@ pub async fn reinspection_open_items(
         "select r.enterprise_id, e.name, r.due_on, r.failed_items
          from reinspection r join enterprise e on e.enterprise_id = r.enterprise_id
          where r.station_id = $1 and r.enterprise_id = $2 and r.done_visit_id is null
-           and not exists (select 1 from visit v where v.enterprise_id = r.enterprise_id
+           and not exists (select 1 from visit v where v.station_id = r.station_id and v.enterprise_id = r.enterprise_id
                            and v.kind = 'inspection' and v.deleted_at is null
                            and v.created_at > r.created_at)",
         station_id,

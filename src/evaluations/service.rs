@@ -361,7 +361,8 @@ pub async fn publish(
                             from visit_check vc join checklist_item ci using (checklist_item_id)
                             where vc.answer = 'fail' and vc.visit_id = (
                                 select v.visit_id from visit v
-                                where v.enterprise_id = a.enterprise_id and v.kind = 'inspection'
+                                where v.station_id = a.station_id and v.enterprise_id = a.enterprise_id
+                                  and v.kind = 'inspection'
                                   and v.deleted_at is null
                                 order by v.visited_on desc, v.visit_id desc limit 1)), '{}')
            from assessment a join enterprise e on e.enterprise_id = a.enterprise_id

@@ -887,3 +887,239 @@ pub async fn stream_shows(
         }
     }
 }
+
+/// Counting the SQL statements one request executes (see
+/// `tests/it/query_counts.rs`).
+///
+/// sqlx logs every statement it runs as a `tracing` event of target
+/// `sqlx::query` (at DEBUG by default, WARN when slow; logging is on unless a
+/// connection turns it off with `log_statements`, which neither the harness
+/// nor the application does). The router wraps each request in a span named
+/// `request` whose `id` field is the `x-request-id` header, and keeps an id
+/// the client sends. So a global subscriber that only counts — it writes
+/// nothing and is interested in nothing else, so other tests behave as
+/// before — attributes each statement to the request span it runs in: the
+/// handler's own future, `tokio::try_join!` branches included (a task
+/// spawned without the span would not be counted).
+///
+/// Not seen by the count: `BEGIN` (sqlx queues it without logging; its
+/// `COMMIT` is logged and counted), and sqlx's own catalogue lookups of
+/// custom types and columns, done once per connection and left out on
+/// purpose so the count does not depend on which pooled connection served.
+pub mod sql_count {
+    use std::collections::HashMap;
+    use std::fmt::Debug;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::{LazyLock, Mutex, Once};
+
+    use tracing::field::{Field, Visit};
+    use tracing::subscriber::Interest;
+    use tracing::{Event, Metadata, Subscriber, span};
+    use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
+    use tracing_subscriber::registry::LookupSpan;
+
+    use super::{Client, Resp};
+
+    /// The statements seen per request id (their first words, in order).
+    static SEEN: LazyLock<Mutex<HashMap<String, Vec<String>>>> =
+        LazyLock::new(|| Mutex::new(HashMap::new()));
+    static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+    static INSTALL: Once = Once::new();
+
+    const STATEMENT_TARGET: &str = "sqlx::query";
+    const REQUEST_SPAN: &str = "request";
+
+    /// The request id, kept in the request span's extensions.
+    struct RequestId(String);
+
+    /// Reads one field (by name) as text.
+    struct FieldText<'a> {
+        name: &'a str,
+        value: Option<String>,
+    }
+
+    impl Visit for FieldText<'_> {
+        fn record_str(&mut self, field: &Field, value: &str) {
+            if field.name() == self.name {
+                self.value = Some(value.to_owned());
+            }
+        }
+
+        fn record_debug(&mut self, field: &Field, value: &dyn Debug) {
+            if field.name() == self.name && self.value.is_none() {
+                self.value = Some(format!("{value:?}"));
+            }
+        }
+    }
+
+    /// The summary (first words) and full text of a logged statement.
+    #[derive(Default)]
+    struct StatementText {
+        summary: String,
+        full: String,
+    }
+
+    impl Visit for StatementText {
+        fn record_str(&mut self, field: &Field, value: &str) {
+            match field.name() {
+                "summary" => value.clone_into(&mut self.summary),
+                "db.statement" => value.clone_into(&mut self.full),
+                _ => {}
+            }
+        }
+
+        fn record_debug(&mut self, field: &Field, value: &dyn Debug) {
+            match field.name() {
+                "summary" if self.summary.is_empty() => self.summary = format!("{value:?}"),
+                "db.statement" if self.full.is_empty() => self.full = format!("{value:?}"),
+                _ => {}
+            }
+        }
+    }
+
+    impl StatementText {
+        /// sqlx's own look-ups of custom types and column origins, made once
+        /// per connection (not the application's queries).
+        fn is_driver_catalogue_lookup(&self) -> bool {
+            let text = if self.full.is_empty() {
+                &self.summary
+            } else {
+                &self.full
+            };
+            text.contains("pg_catalog.")
+        }
+    }
+
+    struct StatementCounter;
+
+    impl StatementCounter {
+        fn wanted(metadata: &Metadata<'_>) -> bool {
+            metadata.target() == STATEMENT_TARGET
+                || (metadata.is_span()
+                    && metadata.name() == REQUEST_SPAN
+                    && metadata.fields().field("id").is_some())
+        }
+    }
+
+    impl<S> Layer<S> for StatementCounter
+    where
+        S: Subscriber + for<'a> LookupSpan<'a>,
+    {
+        fn register_callsite(&self, metadata: &'static Metadata<'static>) -> Interest {
+            if Self::wanted(metadata) {
+                Interest::always()
+            } else {
+                Interest::never()
+            }
+        }
+
+        fn enabled(&self, metadata: &Metadata<'_>, _: Context<'_, S>) -> bool {
+            Self::wanted(metadata)
+        }
+
+        fn on_new_span(&self, attrs: &span::Attributes<'_>, id: &span::Id, ctx: Context<'_, S>) {
+            if attrs.metadata().name() != REQUEST_SPAN {
+                return;
+            }
+            let mut visitor = FieldText {
+                name: "id",
+                value: None,
+            };
+            attrs.record(&mut visitor);
+            if let (Some(value), Some(span)) = (visitor.value, ctx.span(id)) {
+                span.extensions_mut().insert(RequestId(value));
+            }
+        }
+
+        fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
+            if event.metadata().target() != STATEMENT_TARGET {
+                return;
+            }
+            let mut statement = StatementText::default();
+            event.record(&mut statement);
+            if statement.is_driver_catalogue_lookup() {
+                return;
+            }
+            let Some(scope) = ctx.event_scope(event) else {
+                return;
+            };
+            for span in scope {
+                if let Some(RequestId(request)) = span.extensions().get::<RequestId>() {
+                    SEEN.lock()
+                        .unwrap()
+                        .entry(request.clone())
+                        .or_default()
+                        .push(statement.summary);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Install the counting subscriber (once per test process).
+    fn install() {
+        INSTALL.call_once(|| {
+            let subscriber = tracing_subscriber::registry().with(StatementCounter);
+            tracing::subscriber::set_global_default(subscriber)
+                .expect("the statement counter is the only global subscriber of the tests");
+        });
+    }
+
+    /// A request id no other request of this process uses.
+    fn fresh_id() -> String {
+        format!(
+            "qc-{}-{}",
+            std::process::id(),
+            NEXT_ID.fetch_add(1, Ordering::Relaxed)
+        )
+    }
+
+    fn take(id: &str) -> Vec<String> {
+        SEEN.lock().unwrap().remove(id).unwrap_or_default()
+    }
+
+    /// GET `path` as `client`; the response and the statements it ran (their
+    /// first words, in order).
+    pub async fn statements_of(client: &mut Client, path: &str) -> (Resp, Vec<String>) {
+        install();
+        let id = fresh_id();
+        let resp = client
+            .get_with(
+                path,
+                &[("sec-fetch-site", "same-origin"), ("x-request-id", &id)],
+            )
+            .await;
+        assert_eq!(resp.header("x-request-id"), id, "the request id is kept");
+        (resp, take(&id))
+    }
+
+    /// POST a form (with the page's token, as `Client::post`) and return the
+    /// statements it ran.
+    pub async fn statements_of_post(
+        client: &mut Client,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> (Resp, Vec<String>) {
+        install();
+        let id = fresh_id();
+        let token = client.csrf.clone().unwrap_or_default();
+        let mut all: Vec<(&str, &str)> = vec![("csrf", token.as_str())];
+        all.extend_from_slice(fields);
+        let resp = client
+            .post_raw(
+                path,
+                &all,
+                &[("sec-fetch-site", "same-origin"), ("x-request-id", &id)],
+            )
+            .await;
+        assert_eq!(resp.header("x-request-id"), id, "the request id is kept");
+        (resp, take(&id))
+    }
+
+    /// GET `path` as `client`; the response and how many SQL statements the
+    /// request executed.
+    pub async fn queries_of(client: &mut Client, path: &str) -> (Resp, usize) {
+        let (resp, statements) = statements_of(client, path).await;
+        (resp, statements.len())
+    }
+}

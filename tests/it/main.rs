@@ -21,6 +21,7 @@ mod incidents;
 mod pages;
 mod policies;
 mod pushes;
+mod query_counts;
 mod reports;
 mod security;
 mod seed;
