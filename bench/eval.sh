@@ -11,7 +11,9 @@
 #      socket only; as the `postgres` user when run as root, since
 #      PostgreSQL refuses to run as root)
 #   3. sanse migrate, then sanse seed --stations 1 --enterprises N --months M
-#   4. sanse evaluate --station s001 --quarter <last complete quarter>, twice
+#   4. sanse evaluate --station s001 --quarter <the current quarter>, twice
+#      (the seed publishes every complete quarter, and a published quarter
+#      is locked; the current one is scored on the records so far)
 #      (a first run, then a re-run that replaces the draft)
 #   5. the SQL floor script in a scratch database of the same cluster
 #   6. prints a table, stops the cluster and removes the folder
@@ -21,90 +23,29 @@
 # PG_BINDIR (the PostgreSQL server binaries; found by itself otherwise),
 # PG_SETTINGS (extra server settings, default "-c shared_buffers=512MB
 # -c max_wal_size=4GB"), SKIP_BUILD=1 (use the existing target/release/sanse),
-# KEEP=1 (leave the cluster running and its folder in place, for a look).
+# SANSE_BIN (another sanse binary), KEEP=1 (leave the cluster running and its
+# folder in place, for a look).
 set -euo pipefail
 
 ENTERPRISES=${ENTERPRISES:-100000}
 MONTHS=${MONTHS:-12}
 SEED=${SEED:-1}
 PG_SETTINGS=${PG_SETTINGS:--c shared_buffers=512MB -c max_wal_size=4GB}
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 FLOOR_SQL=${FLOOR_SQL:-$repo/../shared/bench/eval-floor.sql}
-sanse=$repo/target/release/sanse
 # The app logs to stdout; keep its output to the figures.
 export RUST_LOG=${RUST_LOG:-warn}
-
-say() { printf '\n== %s\n' "$*" >&2; }
-die() { printf 'eval.sh: %s\n' "$*" >&2; exit 1; }
-now() { date +%s.%N; }
-# seconds between two `now` readings, 2 decimals
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
 [ -f "$FLOOR_SQL" ] || die "the floor script is not at $FLOOR_SQL (set FLOOR_SQL)"
 FLOOR_SQL=$(cd "$(dirname "$FLOOR_SQL")" && pwd)/$(basename "$FLOOR_SQL")
 
-# ---------------------------------------------------------------- binaries
-find_bindir() {
-  local d
-  if [ -n "${PG_BINDIR:-}" ]; then echo "$PG_BINDIR"; return; fi
-  if command -v pg_config >/dev/null 2>&1; then
-    d=$(pg_config --bindir)
-    if [ -x "$d/initdb" ]; then echo "$d"; return; fi
-  fi
-  for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5 -V -r); do
-    if [ -x "$d/initdb" ]; then echo "$d"; return; fi
-  done
-  if command -v initdb >/dev/null 2>&1; then dirname "$(readlink -f "$(command -v initdb)")"; return; fi
-  die "PostgreSQL server binaries (initdb, pg_ctl) not found; install postgresql or set PG_BINDIR"
-}
-bindir=$(find_bindir)
-for b in initdb pg_ctl psql; do [ -x "$bindir/$b" ] || die "$bindir/$b is missing"; done
-
-# PostgreSQL refuses to run as root: then the server runs as `postgres`.
-if [ "$(id -u)" -eq 0 ]; then
-  id postgres >/dev/null 2>&1 || die "running as root, but there is no postgres user to run the server as"
-  as_pg() { runuser -u postgres -- "$@"; }
-else
-  as_pg() { "$@"; }
-fi
-
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  say "cargo build --release"
-  (cd "$repo" && cargo build --release)
-fi
-[ -x "$sanse" ] || die "$sanse is missing (build it, or drop SKIP_BUILD)"
+bench_pg_binaries
+bench_sanse_binary
 
 # ---------------------------------------------------------------- cluster
-dir=$(mktemp -d /tmp/sanse-bench.XXXXXX)
-data=$dir/data
-cleanup() {
-  local status=$?
-  if [ "${KEEP:-0}" = 1 ]; then
-    echo "KEEP=1: cluster left running; psql -h $dir -U sanse sanse; stop with: $bindir/pg_ctl stop -D $data" >&2
-    return
-  fi
-  if [ -f "$data/postmaster.pid" ]; then
-    as_pg "$bindir/pg_ctl" stop -D "$data" -m fast -w >/dev/null 2>&1 || true
-  fi
-  rm -rf "$dir"
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-chmod 0755 "$dir"
-[ "$(id -u)" -eq 0 ] && chown postgres: "$dir"
-
-say "starting a private PostgreSQL cluster in $dir"
-as_pg "$bindir/initdb" -D "$data" -U sanse --auth=trust -E UTF8 --locale=C.UTF-8 \
-  --no-instructions >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; die "initdb failed"; }
-# shellcheck disable=SC2086 # PG_SETTINGS is a list of -c options
-as_pg "$bindir/pg_ctl" start -D "$data" -l "$dir/server.log" -w -t 60 \
-  -o "-c listen_addresses='' -k $dir -p 5432 $PG_SETTINGS" >/dev/null \
-  || { tail -20 "$dir/server.log" >&2; die "the server did not start"; }
-pg() { "$bindir/psql" -X -q -v ON_ERROR_STOP=1 -h "$dir" -p 5432 -U sanse "$@"; }
-pg -d postgres -c 'create database sanse' -c 'create database evalfloor'
-url="postgres:///sanse?host=$dir&port=5432&user=sanse"
-server_version=$(pg -d postgres -Atc 'show server_version')
+bench_cluster_start "$PG_SETTINGS"
+pg -d postgres -c 'create database evalfloor'
 
 # ---------------------------------------------------------------- the app
 say "sanse migrate"
@@ -118,16 +59,12 @@ t1=$(now)
 printf '%s\n' "$seed_out" >&2
 seed_wall=$(elapsed "$t0" "$t1")
 # "  total   6012345 rows in 58.2 s (103300 rows/s)"
-seed_rows=$(printf '%s\n' "$seed_out" | awk '$1 == "total" { print $2 }')
-seed_secs=$(printf '%s\n' "$seed_out" | awk '$1 == "total" { print $5 }')
+# the bulk load only ("loaded"), not the publications that follow it
+seed_rows=$(printf '%s\n' "$seed_out" | awk '$1 == "loaded" { print $2 }')
+seed_secs=$(printf '%s\n' "$seed_out" | awk '$1 == "loaded" { print $5 }')
 [ -n "$seed_rows" ] && [ -n "$seed_secs" ] || die "could not read the seeding report"
 
-# The last complete quarter, China time.
-year=$(TZ=Asia/Shanghai date +%Y)
-month=$(TZ=Asia/Shanghai date +%-m)
-q=$(( (month - 1) / 3 + 1 - 1 ))
-if [ "$q" -eq 0 ]; then q=4; year=$((year - 1)); fi
-quarter="$year-Q$q"
+quarter=$(bench_current_quarter)
 
 evaluate() {
   local out

@@ -35,87 +35,21 @@ REQUESTS=${REQUESTS:-50}
 WARMUP=${WARMUP:-3}
 PORT=${PORT:-18431}
 PG_SETTINGS=${PG_SETTINGS:--c shared_buffers=256MB}
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-sanse=${SANSE_BIN:-$repo/target/release/sanse}
-base=http://127.0.0.1:$PORT
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # The seeded chief (src/seed.rs: PASSWORD).
 USERNAME=s001.chief
 PASSWORD=sanse-seed-2026
 # The app logs to stdout; keep its output to the figures.
 export RUST_LOG=${RUST_LOG:-warn}
 
-say() { printf '\n== %s\n' "$*" >&2; }
-die() { printf 'monthly.sh: %s\n' "$*" >&2; exit 1; }
-
 command -v curl >/dev/null 2>&1 || die "curl is needed"
 
-# ---------------------------------------------------------------- binaries
-find_bindir() {
-  local d
-  if [ -n "${PG_BINDIR:-}" ]; then echo "$PG_BINDIR"; return; fi
-  if command -v pg_config >/dev/null 2>&1; then
-    d=$(pg_config --bindir)
-    if [ -x "$d/initdb" ]; then echo "$d"; return; fi
-  fi
-  for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5 -V -r); do
-    if [ -x "$d/initdb" ]; then echo "$d"; return; fi
-  done
-  if command -v initdb >/dev/null 2>&1; then dirname "$(readlink -f "$(command -v initdb)")"; return; fi
-  die "PostgreSQL server binaries (initdb, pg_ctl) not found; install postgresql or set PG_BINDIR"
-}
-bindir=$(find_bindir)
-for b in initdb pg_ctl psql; do [ -x "$bindir/$b" ] || die "$bindir/$b is missing"; done
-
-# PostgreSQL refuses to run as root: then the server runs as `postgres`.
-if [ "$(id -u)" -eq 0 ]; then
-  id postgres >/dev/null 2>&1 || die "running as root, but there is no postgres user to run the server as"
-  as_pg() { runuser -u postgres -- "$@"; }
-else
-  as_pg() { "$@"; }
-fi
-
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  say "cargo build --release"
-  (cd "$repo" && cargo build --release)
-fi
-[ -x "$sanse" ] || die "$sanse is missing (build it, or drop SKIP_BUILD)"
+bench_pg_binaries
+bench_sanse_binary
 
 # ---------------------------------------------------------------- cluster
-dir=$(mktemp -d /tmp/sanse-bench.XXXXXX)
-data=$dir/data
-server_pid=
-cleanup() {
-  local status=$?
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  if [ "${KEEP:-0}" = 1 ]; then
-    echo "KEEP=1: cluster left running; psql -h $dir -U sanse sanse; stop with: $bindir/pg_ctl stop -D $data" >&2
-    return
-  fi
-  if [ -f "$data/postmaster.pid" ]; then
-    as_pg "$bindir/pg_ctl" stop -D "$data" -m fast -w >/dev/null 2>&1 || true
-  fi
-  rm -rf "$dir"
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-chmod 0755 "$dir"
-[ "$(id -u)" -eq 0 ] && chown postgres: "$dir"
-
-say "starting a private PostgreSQL cluster in $dir"
-as_pg "$bindir/initdb" -D "$data" -U sanse --auth=trust -E UTF8 --locale=C.UTF-8 \
-  --no-instructions >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; die "initdb failed"; }
-# shellcheck disable=SC2086 # PG_SETTINGS is a list of -c options
-as_pg "$bindir/pg_ctl" start -D "$data" -l "$dir/server.log" -w -t 60 \
-  -o "-c listen_addresses='' -k $dir -p 5432 $PG_SETTINGS" >/dev/null \
-  || { tail -20 "$dir/server.log" >&2; die "the server did not start"; }
-pg() { "$bindir/psql" -X -q -v ON_ERROR_STOP=1 -h "$dir" -p 5432 -U sanse "$@"; }
-pg -d postgres -c 'create database sanse'
-url="postgres:///sanse?host=$dir&port=5432&user=sanse"
-server_version=$(pg -d postgres -Atc 'show server_version')
+bench_cluster_start "$PG_SETTINGS"
 
 # ---------------------------------------------------------------- data
 say "sanse migrate"
@@ -145,25 +79,12 @@ month_records=$(pg -d sanse -Atc "
           where t.deleted_at is null and held_on >= d1 and held_on < d2)")
 
 # ---------------------------------------------------------------- the app
-say "sanse serve on $base"
-"$sanse" --database-url "$url" serve --bind "127.0.0.1:$PORT" >"$dir/app.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 100); do
-  if curl -fsS -o /dev/null "$base/readyz" 2>/dev/null; then break; fi
-  kill -0 "$server_pid" 2>/dev/null || { tail -20 "$dir/app.log" >&2; die "the server exited"; }
-  sleep 0.1
-done
-curl -fsS -o /dev/null "$base/readyz" || { tail -20 "$dir/app.log" >&2; die "the server is not ready"; }
+say "sanse serve on 127.0.0.1:$PORT"
+bench_serve "$PORT"
 
 say "logging in as $USERNAME"
 jar=$dir/cookies
-token=$(curl -fsS -c "$jar" -b "$jar" "$base/login" \
-  | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
-[ -n "$token" ] || die "no form token on the login page"
-status=$(curl -sS -o /dev/null -w '%{http_code}' -c "$jar" -b "$jar" \
-  --data-urlencode "csrf=$token" --data-urlencode "username=$USERNAME" \
-  --data-urlencode "password=$PASSWORD" "$base/login")
-[ "$status" = 303 ] || die "login answered $status, not 303"
+bench_login "$USERNAME" "$PASSWORD" "$jar"
 
 page="$base/reports/monthly?month=$month"
 csv="$base/reports/monthly.csv?month=$month"
