@@ -221,8 +221,9 @@ const STATIONS: &[DemoStation] = &[
     },
 ];
 
-/// (code, name, English name) of the partner departments.
-const DEPARTMENTS: &[(&str, &str, &str)] = &[
+/// (code, name, English name) of the partner departments (also seeded by
+/// `sanse seed`).
+pub const DEPARTMENTS: &[(&str, &str, &str)] = &[
     (
         "market-regulation",
         "滨江市场监督管理所",
@@ -244,6 +245,32 @@ const DEPARTMENTS: &[(&str, &str, &str)] = &[
         "Jiangnan Subdistrict Office",
     ),
     ("judicial", "滨江司法所", "Binjiang Judicial Office"),
+];
+
+/// What each department receives (also seeded by `sanse seed`): department
+/// code, whether only its own station (the first: Jiangnan in the demo,
+/// `s001` in the seed), levels and industries (empty: every industry) as
+/// PostgreSQL array literals. Market regulation gets the red and yellow
+/// enterprises of its trades, fire rescue every red and yellow one,
+/// emergency management the red ones of the dangerous trades, the
+/// subdistrict office every level of its own station, the judicial office
+/// the red ones.
+pub const SUBSCRIPTIONS: [(&str, bool, &str, &str); 5] = [
+    (
+        "market-regulation",
+        false,
+        "{red,yellow}",
+        "{retail,catering,manufacturing,entertainment}",
+    ),
+    ("fire-rescue", false, "{red,yellow}", "{}"),
+    (
+        "emergency-management",
+        false,
+        "{red}",
+        "{chemicals,construction,manufacturing,logistics}",
+    ),
+    ("street-office", true, "{red,yellow,green}", "{}"),
+    ("judicial", false, "{red}", "{}"),
 ];
 
 /// Industry code, relative frequency, and the trade words of a company name.
@@ -714,23 +741,24 @@ pub async fn seed_if_empty_on(pool: &PgPool, today: NaiveDate) -> anyhow::Result
     .execute(&mut *tx)
     .await?;
 
-    // What each department receives: market regulation the red and yellow
-    // enterprises of its trades, fire rescue every red and yellow one,
-    // emergency management the red ones of the dangerous trades, the
-    // subdistrict office every level of its own station, the judicial office
-    // the red ones.
+    // What each department receives (`SUBSCRIPTIONS`); the subdistrict
+    // office's own station is Jiangnan.
+    let sub_codes: Vec<String> = SUBSCRIPTIONS.iter().map(|s| s.0.to_owned()).collect();
+    let own_station: Vec<bool> = SUBSCRIPTIONS.iter().map(|s| s.1).collect();
+    let levels: Vec<String> = SUBSCRIPTIONS.iter().map(|s| s.2.to_owned()).collect();
+    let industries: Vec<String> = SUBSCRIPTIONS.iter().map(|s| s.3.to_owned()).collect();
     sqlx::query!(
         "insert into subscription (department_id, station_id, levels, industries)
-         select d.department_id, s.station_id, x.levels::tier_level[], x.industries::text[]
-         from (values
-                 ('market-regulation', null, '{red,yellow}', '{retail,catering,manufacturing,entertainment}'),
-                 ('fire-rescue', null, '{red,yellow}', '{}'),
-                 ('emergency-management', null, '{red}', '{chemicals,construction,manufacturing,logistics}'),
-                 ('street-office', 'jiangnan', '{red,yellow,green}', '{}'),
-                 ('judicial', null, '{red}', '{}')
-              ) as x(code, station, levels, industries)
+         select d.department_id, case when x.own then s.station_id end,
+                x.levels::tier_level[], x.industries::text[]
+         from unnest($1::text[], $2::bool[], $3::text[], $4::text[])
+              as x(code, own, levels, industries)
          join department d on d.code = x.code
-         left join station s on s.code = x.station"
+         cross join (select station_id from station where code = 'jiangnan') s",
+        &sub_codes,
+        &own_station,
+        &levels,
+        &industries,
     )
     .execute(&mut *tx)
     .await?;

@@ -46,6 +46,7 @@
 //! past the block with `setval` before commit. A rollback leaves only a gap
 //! in the sequences.
 
+use crate::demo::{DEPARTMENTS, SUBSCRIPTIONS};
 use std::fmt;
 use std::time::{Duration, Instant};
 
@@ -578,58 +579,6 @@ async fn insert_people(
     }
     Ok(crews)
 }
-
-/// The partner departments of the demo (`crate::demo` keeps its list
-/// private, so it is copied): code, name, English name. The street office
-/// is the subdistrict of station `s001` (Jiangnan, as in the demo).
-const DEPARTMENTS: [(&str, &str, &str); 5] = [
-    (
-        "market-regulation",
-        "滨江市场监督管理所",
-        "Binjiang Market Regulation Office",
-    ),
-    (
-        "fire-rescue",
-        "滨江消防救援站",
-        "Binjiang Fire and Rescue Station",
-    ),
-    (
-        "emergency-management",
-        "滨江区应急管理局",
-        "Binjiang District Emergency Management Bureau",
-    ),
-    (
-        "street-office",
-        "江南街道办事处",
-        "Jiangnan Subdistrict Office",
-    ),
-    ("judicial", "滨江司法所", "Binjiang Judicial Office"),
-];
-
-/// The demo's subscriptions (`crate::demo::seed_if_empty_on`): department
-/// code, whether it is limited to the first station (`s001`), levels and
-/// industries (empty: every industry) as PostgreSQL array literals. Market
-/// regulation receives the red and yellow enterprises of its trades, fire
-/// rescue every red and yellow one, emergency management the red ones of the
-/// dangerous trades, the street office every level of its own station, the
-/// judicial office the red ones.
-const SUBSCRIPTIONS: [(&str, bool, &str, &str); 5] = [
-    (
-        "market-regulation",
-        false,
-        "{red,yellow}",
-        "{retail,catering,manufacturing,entertainment}",
-    ),
-    ("fire-rescue", false, "{red,yellow}", "{}"),
-    (
-        "emergency-management",
-        false,
-        "{red}",
-        "{chemicals,construction,manufacturing,logistics}",
-    ),
-    ("street-office", true, "{red,yellow,green}", "{}"),
-    ("judicial", false, "{red}", "{}"),
-];
 
 /// The partner departments, their users (the demo's department accounts,
 /// with the seed password) and their subscriptions.

@@ -1109,12 +1109,7 @@ async fn create_token(
     };
     crate::audit::record(&mut tx, event).await?;
     tx.commit().await?;
-    let mut page = ShowPage::load(&state, &req, id).await?;
-    page.revealed = Some(Revealed {
-        title: page.tx.token_shown_title,
-        value: token.plain,
-    });
-    Ok(page.into_response())
+    reveal(&state, &req, id, |tx| tx.token_shown_title, token.plain).await
 }
 
 async fn revoke_token(
@@ -1185,12 +1180,7 @@ async fn set_webhook(
     };
     crate::audit::record(&mut tx, event).await?;
     tx.commit().await?;
-    let mut page = ShowPage::load(&state, &req, id).await?;
-    page.revealed = Some(Revealed {
-        title: page.tx.secret_shown_title,
-        value: secret,
-    });
-    Ok(page.into_response())
+    reveal(&state, &req, id, |tx| tx.secret_shown_title, secret).await
 }
 
 /// A new secret for the webhook, shown once.
@@ -1219,12 +1209,7 @@ async fn rotate_secret(
     };
     crate::audit::record(&mut tx, event).await?;
     tx.commit().await?;
-    let mut page = ShowPage::load(&state, &req, id).await?;
-    page.revealed = Some(Revealed {
-        title: page.tx.secret_shown_title,
-        value: secret,
-    });
-    Ok(page.into_response())
+    reveal(&state, &req, id, |tx| tx.secret_shown_title, secret).await
 }
 
 /// Remove the webhook; deliveries not yet accepted are cancelled.
@@ -1293,6 +1278,22 @@ async fn retry_delivery(
         )
     };
     commit_audited(tx, event, &page_url(id, "deliveries"), Flash::Saved).await
+}
+
+/// The department page showing a new token or secret, once.
+async fn reveal(
+    state: &AppState,
+    req: &RequestCtx,
+    id: i64,
+    title: fn(&DeptText) -> &'static str,
+    value: String,
+) -> AppResult<Response> {
+    let mut page = ShowPage::load(state, req, id).await?;
+    page.revealed = Some(Revealed {
+        title: title(page.tx),
+        value,
+    });
+    Ok(page.into_response())
 }
 
 #[cfg(test)]
