@@ -224,6 +224,10 @@ async fn serve(cli: &Cli, args: &ServeArgs, with_demo: bool) -> anyhow::Result<(
             ..Config::default()
         };
         let state = AppState::new(pool.clone(), config);
+        // Reference data read once per process, before the first request.
+        sanse::enterprises::queries::industries(&pool)
+            .await
+            .context("reading the industries")?;
         spawn_housekeeping(state.clone());
         let live = state.live.clone();
         // Background work of this instance: the push listener feeding the

@@ -578,6 +578,7 @@ impl ListQuery {
             _ => "name".to_owned(),
         };
         Filter {
+            text: crate::web::paging::search_text(&self.q),
             pattern,
             industry: self.industry.chars().take(40).collect(),
             level,

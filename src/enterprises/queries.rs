@@ -1,13 +1,13 @@
 //! The SQL of the enterprise register. Every query takes the station.
 
 use chrono::{DateTime, Utc};
-use sqlx::{PgConnection, PgPool};
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
 use super::{EnterpriseInput, Status};
 use crate::level::Level;
 
 /// An enterprise as stored, with its names resolved.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Enterprise {
     pub enterprise_id: i64,
     pub name: String,
@@ -31,6 +31,8 @@ pub struct Enterprise {
 /// The list's filters, already parsed.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
+    /// The search text (trimmed, at most 100 characters), or empty.
+    pub text: String,
     /// `%…%` pattern with LIKE wildcards escaped, or empty.
     pub pattern: String,
     pub industry: String,
@@ -62,25 +64,45 @@ pub(super) async fn get(db: &PgPool, station_id: i64, id: i64) -> sqlx::Result<O
     .await
 }
 
+/// The list's conditions, only those the filter uses (each combination
+/// gets a plan of its own; see `evaluations::queries::board`). Codes are
+/// validated and go in as literals; what the user typed is bound.
+fn push_list_where(qb: &mut QueryBuilder<Postgres>, station_id: i64, f: &Filter) {
+    qb.push("\n           where e.station_id = ");
+    qb.push_bind(station_id);
+    qb.push(" and e.deleted_at is null");
+    crate::evaluations::queries::push_search(
+        qb,
+        &f.text,
+        &f.pattern,
+        &["e.name", "e.credit_code", "e.address"],
+    );
+    if !f.industry.is_empty() {
+        qb.push("\n             and e.industry_code = ");
+        qb.push_bind(f.industry.clone());
+    }
+    qb.push(match f.level.as_str() {
+        "unrated" => "\n             and e.current_level is null",
+        "red" => "\n             and e.current_level = 'red'",
+        "yellow" => "\n             and e.current_level = 'yellow'",
+        "green" => "\n             and e.current_level = 'green'",
+        _ => "",
+    });
+    if let Some(liaison) = f.liaison {
+        qb.push("\n             and e.liaison_officer_id = ");
+        qb.push_bind(liaison);
+    }
+    qb.push(match f.status.as_str() {
+        "all" => "",
+        "closed" => "\n             and e.status = 'closed'",
+        _ => "\n             and e.status = 'active'",
+    });
+}
+
 pub(super) async fn count(db: &PgPool, station_id: i64, f: &Filter) -> sqlx::Result<i64> {
-    sqlx::query_scalar!(
-        r#"select count(*) as "n!" from enterprise e
-           where e.station_id = $1 and e.deleted_at is null
-             and ($2 = '' or e.name ilike $2 or e.credit_code ilike $2 or e.address ilike $2)
-             and ($3 = '' or e.industry_code = $3)
-             and ($4 = '' or ($4 = 'unrated' and e.current_level is null)
-                  or e.current_level::text = $4)
-             and ($5::bigint is null or e.liaison_officer_id = $5)
-             and ($6 = 'all' or e.status::text = $6)"#,
-        station_id,
-        f.pattern,
-        f.industry,
-        f.level,
-        f.liaison,
-        f.status
-    )
-    .fetch_one(db)
-    .await
+    let mut qb = QueryBuilder::new("select count(*) from enterprise e");
+    push_list_where(&mut qb, station_id, f);
+    qb.build_query_scalar().fetch_one(db).await
 }
 
 pub(super) async fn list(
@@ -90,43 +112,29 @@ pub(super) async fn list(
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<Enterprise>> {
-    sqlx::query_as!(
-        Enterprise,
-        r#"select e.enterprise_id, e.name, e.credit_code, e.industry_code, i.name as industry,
+    let mut qb = QueryBuilder::new(
+        "select e.enterprise_id, e.name, e.credit_code, e.industry_code, i.name as industry,
                   i.name_en as industry_en, e.address, e.legal_rep, e.security_manager,
                   e.security_phone, e.employee_count, e.liaison_officer_id,
-                  u.display_name as "liaison_name?", e.status as "status: Status",
-                  e.current_level as "current_level: Level", e.version, e.updated_at
+                  u.display_name as liaison_name, e.status, e.current_level, e.version,
+                  e.updated_at
            from enterprise e
            join industry i on i.code = e.industry_code
-           left join app_user u on u.user_id = e.liaison_officer_id
-           where e.station_id = $1 and e.deleted_at is null
-             and ($2 = '' or e.name ilike $2 or e.credit_code ilike $2 or e.address ilike $2)
-             and ($3 = '' or e.industry_code = $3)
-             and ($4 = '' or ($4 = 'unrated' and e.current_level is null)
-                  or e.current_level::text = $4)
-             and ($5::bigint is null or e.liaison_officer_id = $5)
-             and ($6 = 'all' or e.status::text = $6)
-           order by
-             case when $7 = 'code' then e.credit_code end,
-             case when $7 = 'employees' then e.employee_count end desc,
-             case when $7 = 'level' then case e.current_level when 'red' then 0
-                  when 'yellow' then 1 when 'green' then 2 else 3 end end,
-             case when $7 = 'updated' then e.updated_at end desc,
-             e.name, e.enterprise_id
-           limit $8 offset $9"#,
-        station_id,
-        f.pattern,
-        f.industry,
-        f.level,
-        f.liaison,
-        f.status,
-        f.sort,
-        limit,
-        offset
-    )
-    .fetch_all(db)
-    .await
+           left join app_user u on u.user_id = e.liaison_officer_id",
+    );
+    push_list_where(&mut qb, station_id, f);
+    qb.push(match f.sort.as_str() {
+        "code" => "\n           order by e.credit_code, e.name, e.enterprise_id",
+        "employees" => "\n           order by e.employee_count desc, e.name, e.enterprise_id",
+        "level" => "\n           order by e.current_level desc nulls last, e.name, e.enterprise_id",
+        "updated" => "\n           order by e.updated_at desc, e.name, e.enterprise_id",
+        _ => "\n           order by e.name, e.enterprise_id",
+    });
+    qb.push("\n           limit ");
+    qb.push_bind(limit);
+    qb.push(" offset ");
+    qb.push_bind(offset);
+    qb.build_query_as().fetch_all(db).await
 }
 
 /// The enterprise holding `credit_code` in the station, if any (not `except_id`).
@@ -273,13 +281,21 @@ pub struct Industry {
     pub name_en: String,
 }
 
+/// The industries, read once per process: they are reference data that
+/// only migrations write.
 pub async fn industries(db: &PgPool) -> sqlx::Result<Vec<Industry>> {
-    sqlx::query_as!(
-        Industry,
-        "select code, name, name_en from industry order by sort_order"
-    )
-    .fetch_all(db)
-    .await
+    static INDUSTRIES: tokio::sync::OnceCell<Vec<Industry>> = tokio::sync::OnceCell::const_new();
+    INDUSTRIES
+        .get_or_try_init(|| async {
+            sqlx::query_as!(
+                Industry,
+                "select code, name, name_en from industry order by sort_order"
+            )
+            .fetch_all(db)
+            .await
+        })
+        .await
+        .cloned()
 }
 
 /// Officers with their user names, for matching the import's liaison column.

@@ -29,7 +29,7 @@ use crate::web::paging::{Paging, query_string};
 use crate::web::record::{Officer, station_officers, today};
 use crate::web::{Flash, PageCtx, RequestCtx, parse_id, redirect_with_flash};
 
-use queries::{AssessmentRow, BoardFilter, BoardRow, EvaluationRow, HistoryRow};
+use queries::{AssessmentRow, BoardFilter, BoardRow, EvaluationRow, HistoryRow, Tally};
 use service::EvalError;
 pub use text::{EvalText, text};
 
@@ -205,6 +205,7 @@ pub struct BoardQuery {
 impl BoardQuery {
     fn filter(&self) -> BoardFilter {
         BoardFilter {
+            text: crate::web::paging::search_text(&self.q),
             pattern: crate::web::paging::like_pattern(&self.q),
             level: match self.level.as_str() {
                 "green" | "yellow" | "red" | "unrated" => self.level.clone(),
@@ -245,9 +246,7 @@ struct BoardPage {
     tx: &'static EvalText,
     evaluation: EvaluationRow,
     rows: Vec<BoardRow>,
-    level_counts: Vec<(String, i64)>,
-    movement_counts: Vec<(String, i64)>,
-    matrix: Vec<(String, String, i64)>,
+    tally: Tally,
     query: BoardQuery,
     paging: Paging,
     industries: Vec<crate::enterprises::queries::Industry>,
@@ -270,24 +269,15 @@ impl BoardPage {
     }
 
     fn level_count(&self, code: &str) -> i64 {
-        self.level_counts
-            .iter()
-            .find(|(c, _)| c == code)
-            .map_or(0, |(_, n)| *n)
+        self.tally.level(code)
     }
 
     fn movement_count(&self, code: &str) -> i64 {
-        self.movement_counts
-            .iter()
-            .find(|(c, _)| c == code)
-            .map_or(0, |(_, n)| *n)
+        self.tally.movement(code)
     }
 
     fn cell(&self, from: &str, to: &str) -> i64 {
-        self.matrix
-            .iter()
-            .find(|(f, t, _)| f == from && t == to)
-            .map_or(0, |(_, _, n)| *n)
+        self.tally.cell(from, to)
     }
 
     fn movement_label(&self, m: &str) -> &'static str {
@@ -354,27 +344,28 @@ async fn board_page(
     let db = &state.db;
     let id = evaluation.evaluation_id;
     let filter = query.filter();
-    let total = queries::board_count(db, id, &filter).await?;
+    let tally = queries::tally(db, id).await?;
+    let total = match tally.count(&filter) {
+        Some(n) => n,
+        None => queries::board_count(db, id, &filter).await?,
+    };
     let paging = Paging::new(
         Paging::parse_page(query.page.as_deref()),
         PER_PAGE,
         total,
         query.query_string(),
     );
-    let (rows, level_counts, movement_counts, matrix) = tokio::try_join!(
-        queries::board(db, id, &filter, PER_PAGE, paging.offset()),
-        queries::level_counts(db, id),
-        queries::movement_counts(db, id),
-        queries::matrix(db, id),
-    )?;
+    let rows = if total == 0 {
+        Vec::new()
+    } else {
+        queries::board(db, id, &filter, PER_PAGE, paging.offset()).await?
+    };
     Ok(BoardPage {
         tx: text(ctx.lang),
         ctx,
         evaluation,
         rows,
-        level_counts,
-        movement_counts,
-        matrix,
+        tally,
         query,
         paging,
         industries: crate::enterprises::queries::industries(db).await?,

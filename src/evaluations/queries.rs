@@ -1,7 +1,7 @@
 //! The SQL of the tier board and assessments. Every query takes the station.
 
 use chrono::{DateTime, Utc};
-use sqlx::PgPool;
+use sqlx::{PgPool, Postgres, QueryBuilder};
 
 use crate::level::Level;
 
@@ -22,7 +22,8 @@ pub async fn list(db: &PgPool, station_id: i64) -> sqlx::Result<Vec<EvaluationRo
         EvaluationRow,
         r#"select ev.evaluation_id, ev.quarter, ev.status = 'published' as "published!", ev.revision,
                   p.version as policy_version, ev.run_at, ev.published_at,
-                  (select count(*) from assessment a where a.evaluation_id = ev.evaluation_id) as "assessed!"
+                  (select coalesce(sum(t.n), 0)::bigint from evaluation_tally t
+                   where t.evaluation_id = ev.evaluation_id) as "assessed!"
            from evaluation ev join scoring_policy p using (scoring_policy_id)
            where ev.station_id = $1
            order by ev.quarter desc"#,
@@ -41,7 +42,8 @@ pub async fn get(
         EvaluationRow,
         r#"select ev.evaluation_id, ev.quarter, ev.status = 'published' as "published!", ev.revision,
                   p.version as policy_version, ev.run_at, ev.published_at,
-                  (select count(*) from assessment a where a.evaluation_id = ev.evaluation_id) as "assessed!"
+                  (select coalesce(sum(t.n), 0)::bigint from evaluation_tally t
+                   where t.evaluation_id = ev.evaluation_id) as "assessed!"
            from evaluation ev join scoring_policy p using (scoring_policy_id)
            where ev.station_id = $1 and ev.quarter = $2"#,
         station_id,
@@ -51,54 +53,85 @@ pub async fn get(
     .await
 }
 
-/// (level code or "unrated", count) per final level.
-pub async fn level_counts(db: &PgPool, evaluation_id: i64) -> sqlx::Result<Vec<(String, i64)>> {
-    let rows = sqlx::query!(
-        r#"select coalesce(final_level::text, 'unrated') as "level!", count(*) as "n!"
-           from assessment where evaluation_id = $1 group by 1"#,
-        evaluation_id
-    )
-    .fetch_all(db)
-    .await?;
-    Ok(rows.into_iter().map(|r| (r.level, r.n)).collect())
+/// One group of an evaluation's assessments, kept by the database
+/// (`evaluation_tally`, migration 0011) as assessments change; levels are
+/// codes or "unrated".
+#[derive(Debug, Clone)]
+pub struct TallyRow {
+    pub previous_level: String,
+    pub final_level: String,
+    pub movement: String,
+    pub vetoed: bool,
+    pub overridden: bool,
+    pub n: i64,
 }
 
-pub async fn movement_counts(db: &PgPool, evaluation_id: i64) -> sqlx::Result<Vec<(String, i64)>> {
-    let rows = sqlx::query!(
-        r#"select movement, count(*) as "n!" from assessment where evaluation_id = $1 group by 1"#,
-        evaluation_id
-    )
-    .fetch_all(db)
-    .await?;
-    Ok(rows.into_iter().map(|r| (r.movement, r.n)).collect())
+/// The evaluation's counts: per level, per movement, the level matrix.
+#[derive(Debug, Clone, Default)]
+pub struct Tally(pub Vec<TallyRow>);
+
+impl Tally {
+    fn sum(&self, keep: impl Fn(&TallyRow) -> bool) -> i64 {
+        self.0.iter().filter(|r| keep(r)).map(|r| r.n).sum()
+    }
+
+    pub fn level(&self, code: &str) -> i64 {
+        self.sum(|r| r.final_level == code)
+    }
+
+    pub fn movement(&self, code: &str) -> i64 {
+        self.sum(|r| r.movement == code)
+    }
+
+    pub fn cell(&self, from: &str, to: &str) -> i64 {
+        self.sum(|r| r.previous_level == from && r.final_level == to)
+    }
+
+    /// How many rows the board shows for `f`, when the tally can tell
+    /// (no search, industry or liaison filter).
+    pub fn count(&self, f: &BoardFilter) -> Option<i64> {
+        if !f.text.is_empty() || !f.industry.is_empty() || f.liaison.is_some() {
+            return None;
+        }
+        Some(self.sum(|r| {
+            (f.level.is_empty() || r.final_level == f.level)
+                && (!f.changed || r.movement == "up" || r.movement == "down")
+                && (!f.vetoed || r.vetoed)
+                && (!f.overridden || r.overridden)
+        }))
+    }
 }
 
-/// (previous level, final level, count); levels as codes or "unrated".
-pub async fn matrix(db: &PgPool, evaluation_id: i64) -> sqlx::Result<Vec<(String, String, i64)>> {
-    let rows = sqlx::query!(
-        r#"select coalesce(previous_level::text, 'unrated') as "from!",
-                  coalesce(final_level::text, 'unrated') as "to!", count(*) as "n!"
-           from assessment where evaluation_id = $1 group by 1, 2"#,
+pub async fn tally(db: &PgPool, evaluation_id: i64) -> sqlx::Result<Tally> {
+    let rows = sqlx::query_as!(
+        TallyRow,
+        "select previous_level, final_level, movement, vetoed, overridden, n
+         from evaluation_tally where evaluation_id = $1 and n > 0",
         evaluation_id
     )
     .fetch_all(db)
     .await?;
-    Ok(rows.into_iter().map(|r| (r.from, r.to, r.n)).collect())
+    Ok(Tally(rows))
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct BoardFilter {
+    /// The search text (trimmed, at most 100 characters), or empty.
+    pub text: String,
+    /// `text` as an ILIKE pattern.
     pub pattern: String,
+    /// A level code, "unrated", or empty.
     pub level: String,
     pub industry: String,
     pub liaison: Option<i64>,
     pub changed: bool,
     pub vetoed: bool,
     pub overridden: bool,
+    /// "total", "total_desc", "level" or "name".
     pub sort: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct BoardRow {
     pub enterprise_id: i64,
     pub name: String,
@@ -119,29 +152,79 @@ pub struct BoardRow {
     pub under_review: bool,
 }
 
+/// The board's conditions, only those the filter uses, so that each
+/// combination gets a plan of its own (a generic plan covering every
+/// filter scans the whole evaluation). Levels are validated codes and go in
+/// as literals; everything the user typed is bound.
+fn push_board_where(qb: &mut QueryBuilder<Postgres>, evaluation_id: i64, f: &BoardFilter) {
+    qb.push("\n           where a.evaluation_id = ");
+    qb.push_bind(evaluation_id);
+    push_search(qb, &f.text, &f.pattern, &["e.name", "e.credit_code"]);
+    match f.level.as_str() {
+        "unrated" => {
+            qb.push("\n             and a.final_level is null");
+        }
+        "red" => {
+            qb.push("\n             and a.final_level = 'red'");
+        }
+        "yellow" => {
+            qb.push("\n             and a.final_level = 'yellow'");
+        }
+        "green" => {
+            qb.push("\n             and a.final_level = 'green'");
+        }
+        _ => {}
+    }
+    if !f.industry.is_empty() {
+        qb.push("\n             and e.industry_code = ");
+        qb.push_bind(f.industry.clone());
+    }
+    if let Some(liaison) = f.liaison {
+        qb.push("\n             and e.liaison_officer_id = ");
+        qb.push_bind(liaison);
+    }
+    if f.changed {
+        qb.push("\n             and a.movement in ('up', 'down')");
+    }
+    if f.vetoed {
+        qb.push("\n             and a.vetoed");
+    }
+    if f.overridden {
+        qb.push("\n             and a.override_level is not null");
+    }
+}
+
+/// Enterprises `e` whose `columns` hold the search text (nothing when it
+/// is empty). An enterprise whose name, credit code or address holds the
+/// text has all the text's character pairs: the GIN index of migration 0011
+/// finds those, the ILIKE on the columns keeps the exact matches.
+pub fn push_search(qb: &mut QueryBuilder<Postgres>, text: &str, pattern: &str, columns: &[&str]) {
+    if text.is_empty() {
+        return;
+    }
+    qb.push(
+        "\n             and search_grams(e.name || ' ' || e.credit_code || ' ' || e.address)\n                 @> search_query_grams(",
+    );
+    qb.push_bind(text.to_owned());
+    qb.push(")\n             and (");
+    for (i, column) in columns.iter().enumerate() {
+        if i > 0 {
+            qb.push(" or ");
+        }
+        qb.push(column);
+        qb.push(" ilike ");
+        qb.push_bind(pattern.to_owned());
+    }
+    qb.push(")");
+}
+
 pub async fn board_count(db: &PgPool, evaluation_id: i64, f: &BoardFilter) -> sqlx::Result<i64> {
-    sqlx::query_scalar!(
-        r#"select count(*) as "n!"
-           from assessment a join enterprise e on e.enterprise_id = a.enterprise_id
-           where a.evaluation_id = $1
-             and ($2 = '' or e.name ilike $2 or e.credit_code ilike $2)
-             and ($3 = '' or ($3 = 'unrated' and a.final_level is null) or a.final_level::text = $3)
-             and ($4 = '' or e.industry_code = $4)
-             and ($5::bigint is null or e.liaison_officer_id = $5)
-             and (not $6 or a.movement in ('up', 'down'))
-             and (not $7 or a.vetoed)
-             and (not $8 or a.override_level is not null)"#,
-        evaluation_id,
-        f.pattern,
-        f.level,
-        f.industry,
-        f.liaison,
-        f.changed,
-        f.vetoed,
-        f.overridden
-    )
-    .fetch_one(db)
-    .await
+    let mut qb = QueryBuilder::new(
+        "select count(*)
+           from assessment a join enterprise e on e.enterprise_id = a.enterprise_id",
+    );
+    push_board_where(&mut qb, evaluation_id, f);
+    qb.build_query_scalar().fetch_one(db).await
 }
 
 pub async fn board(
@@ -151,46 +234,32 @@ pub async fn board(
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<BoardRow>> {
-    sqlx::query_as!(
-        BoardRow,
-        r#"select a.enterprise_id, e.name, e.credit_code, i.name as industry, i.name_en as industry_en,
-                  u.display_name as "liaison_name?", a.safety, a.hazards, a.cases, a.total,
-                  a.computed_level as "computed_level: Level", a.final_level as "final_level: Level",
-                  a.previous_level as "previous_level: Level", a.movement, a.vetoed,
-                  a.override_level is not null as "overridden!", a.under_review
+    let mut qb = QueryBuilder::new(
+        "select a.enterprise_id, e.name, e.credit_code, i.name as industry, i.name_en as industry_en,
+                  u.display_name as liaison_name, a.safety, a.hazards, a.cases, a.total,
+                  a.computed_level, a.final_level, a.previous_level, a.movement, a.vetoed,
+                  a.override_level is not null as overridden, a.under_review
            from assessment a
            join enterprise e on e.enterprise_id = a.enterprise_id
            join industry i on i.code = e.industry_code
-           left join app_user u on u.user_id = e.liaison_officer_id
-           where a.evaluation_id = $1
-             and ($2 = '' or e.name ilike $2 or e.credit_code ilike $2)
-             and ($3 = '' or ($3 = 'unrated' and a.final_level is null) or a.final_level::text = $3)
-             and ($4 = '' or e.industry_code = $4)
-             and ($5::bigint is null or e.liaison_officer_id = $5)
-             and (not $6 or a.movement in ('up', 'down'))
-             and (not $7 or a.vetoed)
-             and (not $8 or a.override_level is not null)
-           order by
-             case when $9 = 'level' then case a.final_level when 'red' then 0 when 'yellow' then 1
-                  when 'green' then 2 else 3 end end,
-             case when $9 = 'total_desc' then a.total end desc,
-             case when $9 = 'name' then e.name end,
-             a.total, e.name, a.enterprise_id
-           limit $10 offset $11"#,
-        evaluation_id,
-        f.pattern,
-        f.level,
-        f.industry,
-        f.liaison,
-        f.changed,
-        f.vetoed,
-        f.overridden,
-        f.sort,
-        limit,
-        offset
-    )
-    .fetch_all(db)
-    .await
+           left join app_user u on u.user_id = e.liaison_officer_id",
+    );
+    push_board_where(&mut qb, evaluation_id, f);
+    // Served by assessment_total_idx and assessment_level_idx; the name
+    // breaks ties in an incremental sort.
+    qb.push(match f.sort.as_str() {
+        "total_desc" => "\n           order by a.total desc, e.name, a.enterprise_id",
+        "level" => {
+            "\n           order by a.final_level desc nulls last, a.total, e.name, a.enterprise_id"
+        }
+        "name" => "\n           order by e.name, a.enterprise_id",
+        _ => "\n           order by a.total, e.name, a.enterprise_id",
+    });
+    qb.push("\n           limit ");
+    qb.push_bind(limit);
+    qb.push(" offset ");
+    qb.push_bind(offset);
+    qb.build_query_as().fetch_all(db).await
 }
 
 #[derive(Debug, Clone)]

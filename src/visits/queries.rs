@@ -380,6 +380,7 @@ fn escape_like(q: &str) -> String {
 
 /// Active enterprises of the station whose name contains `q` or whose
 /// credit code starts with it; the user's own liaison enterprises first.
+/// `q` is not empty (the index of migration 0011 narrows the search).
 pub(super) async fn search_enterprises(
     db: &PgPool,
     station_id: i64,
@@ -394,6 +395,8 @@ pub(super) async fn search_enterprises(
         r#"select enterprise_id, name, credit_code, address
            from enterprise
            where station_id = $1 and deleted_at is null and status = 'active'
+             and search_grams(name || ' ' || credit_code || ' ' || address)
+                 @> search_query_grams($6)
              and (name ilike $2 or credit_code like $3)
            order by (liaison_officer_id is not distinct from $4) desc, name
            limit $5"#,
@@ -401,7 +404,8 @@ pub(super) async fn search_enterprises(
         name,
         code,
         user_id,
-        limit
+        limit,
+        q
     )
     .fetch_all(db)
     .await

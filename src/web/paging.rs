@@ -110,10 +110,15 @@ mod tests {
     }
 }
 
+/// A search box's text as searched: trimmed, at most 100 characters.
+pub fn search_text(q: &str) -> String {
+    q.trim().chars().take(100).collect()
+}
+
 /// A search box's text as an ILIKE pattern matching it anywhere: at most 100
 /// characters, wildcards escaped; empty when nothing was typed.
 pub fn like_pattern(q: &str) -> String {
-    let q: String = q.trim().chars().take(100).collect();
+    let q = search_text(q);
     if q.is_empty() {
         return String::new();
     }

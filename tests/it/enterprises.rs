@@ -279,6 +279,38 @@ async fn search_filters_sorting_and_pagination() {
         wildcard.body.contains("0 家企业"),
         "LIKE wildcards are escaped"
     );
+    // any part of the name, credit code or address, one character or more,
+    // Latin letters in either case (the search index of migration 0011)
+    sqlx::query("update enterprise set name = 'ABC滨江特殊化工有限公司', address = '西湖区文三路99号' where enterprise_id = $1")
+        .bind(special).execute(&app.db).await.unwrap();
+    let code: String =
+        sqlx::query_scalar("select credit_code from enterprise where enterprise_id = $1")
+            .bind(special)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    for q in ["殊", "特殊化", "abc", "bC滨", "文三路", &code[5..12], &code] {
+        let found = officer
+            .get(&format!(
+                "/enterprises?{}",
+                sanse::web::paging::query_string(&[("q", q)])
+            ))
+            .await;
+        assert!(
+            found.body.contains("1 家企业") && found.body.contains("ABC滨江特殊化工有限公司"),
+            "searching {q}"
+        );
+    }
+    let across = officer.get("/enterprises?q=%E4%B8%9A0").await; // 业0: 临江甲企业00 … 09
+    assert!(
+        across.body.contains("10 家企业"),
+        "two characters anywhere in the name"
+    );
+    let apart = officer.get("/enterprises?q=%E7%89%B9%E5%8C%96").await; // 特化: both there, not adjacent
+    assert!(
+        apart.body.contains("0 家企业"),
+        "the characters must be adjacent"
+    );
     let red = officer.get("/enterprises?level=red").await;
     assert!(red.body.contains("1 家企业") && red.body.contains("level-red"));
     let chem = officer.get("/enterprises?industry=chemicals").await;

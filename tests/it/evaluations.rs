@@ -7,6 +7,31 @@ use crate::harness::{TestApp, insert_enterprise, inspect};
 
 const Q: &str = "2026-Q3";
 
+type TallyKey = (i64, String, String, String, bool, bool, i64);
+
+/// The board's counts kept by the database (`evaluation_tally`, maintained
+/// by triggers on assessment) equal the assessments counted afresh.
+async fn assert_tally_matches(db: &sqlx::PgPool) {
+    let kept: Vec<TallyKey> = sqlx::query_as(
+        "select evaluation_id, previous_level, final_level, movement, vetoed, overridden, n
+         from evaluation_tally where n > 0 order by 1, 2, 3, 4, 5, 6",
+    )
+    .fetch_all(db)
+    .await
+    .unwrap();
+    let counted: Vec<TallyKey> = sqlx::query_as(
+        "select evaluation_id, coalesce(previous_level::text, 'unrated'),
+                coalesce(final_level::text, 'unrated'), movement, vetoed,
+                override_level is not null, count(*)
+         from assessment group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6",
+    )
+    .fetch_all(db)
+    .await
+    .unwrap();
+    assert!(!counted.is_empty(), "there are assessments to count");
+    assert_eq!(kept, counted, "the tally follows the assessments");
+}
+
 struct Scene {
     app: TestApp,
     green: i64,
@@ -145,6 +170,11 @@ async fn a_chief_runs_reviews_overrides_and_publishes_a_quarter() {
         overridden.body.contains("临江一般企业有限公司")
             && !overridden.body.contains("临江满分企业有限公司")
     );
+    // the counts follow the override
+    let board = chief.get(&format!("/evaluations/{Q}")).await;
+    assert_eq!(board.text_of_id("count-green").unwrap(), "2");
+    assert_eq!(board.text_of_id("count-yellow").unwrap(), "0");
+    assert_tally_matches(&app.db).await;
 
     // publish
     let published = chief.post(&format!("/evaluations/{Q}/publish"), &[]).await;
@@ -251,7 +281,95 @@ async fn a_draft_can_be_run_again_and_replaces_itself() {
     .await
     .unwrap();
     assert_eq!((evaluations, assessments), (1, 4));
+    assert_tally_matches(&s.app.db).await;
     let _ = s.green;
+}
+
+#[tokio::test]
+async fn the_board_counts_filters_and_sorts_follow_the_assessments() {
+    let s = scene().await;
+    let mut chief = s.app.login("chief.a").await;
+    chief.post("/evaluations", &[("quarter", Q)]).await;
+    assert_tally_matches(&s.app.db).await;
+    let order = |body: &str, names: &[&str]| {
+        let at: Vec<usize> = names.iter().map(|n| body.find(n).unwrap()).collect();
+        at.windows(2).all(|w| w[0] < w[1])
+    };
+    // default: lowest total first (the unrated one is left out), then the
+    // reverse; by level: red, yellow, green, unrated
+    let by_total: Vec<String> = sqlx::query_scalar(
+        "select e.name from assessment a join enterprise e using (enterprise_id)
+         where a.final_level is not null order by a.total, e.name",
+    )
+    .fetch_all(&s.app.db)
+    .await
+    .unwrap();
+    let names: Vec<&str> = by_total.iter().map(String::as_str).collect();
+    assert_eq!(names.len(), 3);
+    let board = chief.get(&format!("/evaluations/{Q}")).await;
+    assert!(order(&board.body, &names), "{names:?}");
+    let reversed: Vec<&str> = names.iter().rev().copied().collect();
+    let by_total_desc = chief
+        .get(&format!("/evaluations/{Q}?sort=total_desc"))
+        .await;
+    assert!(order(&by_total_desc.body, &reversed), "{reversed:?}");
+    let by_level = chief.get(&format!("/evaluations/{Q}?sort=level")).await;
+    assert!(order(
+        &by_level.body,
+        &[
+            "临江隐患企业",
+            "临江一般企业",
+            "临江满分企业",
+            "临江未检企业"
+        ]
+    ));
+    // filters answered from the tally, and from a count of rows
+    for (query, shown, hidden) in [
+        ("level=red", "临江隐患企业", "临江一般企业"),
+        ("level=unrated", "临江未检企业", "临江满分企业"),
+        ("vetoed=1", "临江隐患企业", "临江满分企业"),
+        ("q=一般", "临江一般企业", "临江隐患企业"),
+        ("q=般", "临江一般企业", "临江满分企业"),
+        (
+            "level=green&industry=manufacturing",
+            "临江满分企业",
+            "临江一般企业",
+        ),
+    ] {
+        let page = chief.get(&format!("/evaluations/{Q}?{query}")).await;
+        assert_eq!(page.status, StatusCode::OK, "{query}");
+        assert!(page.body.contains(shown), "{query} shows {shown}");
+        assert!(!page.body.contains(hidden), "{query} hides {hidden}");
+    }
+    let none = chief.get(&format!("/evaluations/{Q}?q=不存在的名字")).await;
+    assert!(!none.body.contains("临江"), "a search that finds nothing");
+
+    // an override and its removal by running again move the counts
+    chief
+        .post(
+            &format!("/evaluations/{Q}/{}/override", s.red),
+            &[("level", "yellow"), ("reason", "已整改")],
+        )
+        .await;
+    assert_tally_matches(&s.app.db).await;
+    let board = chief.get(&format!("/evaluations/{Q}?overridden=1")).await;
+    assert!(board.body.contains("临江隐患企业") && !board.body.contains("临江一般企业"));
+    assert_eq!(board.text_of_id("count-yellow").unwrap(), "2");
+    assert_eq!(board.text_of_id("count-red").unwrap(), "0");
+    chief.post("/evaluations", &[("quarter", Q)]).await;
+    assert_tally_matches(&s.app.db).await;
+    let board = chief.get(&format!("/evaluations/{Q}")).await;
+    assert_eq!(board.text_of_id("count-red").unwrap(), "1");
+    let assessed: i64 = sqlx::query_scalar("select count(*) from assessment")
+        .fetch_one(&s.app.db)
+        .await
+        .unwrap();
+    assert_eq!(assessed, 4, "running again replaced the assessments");
+    let list = chief.get("/evaluations").await;
+    assert!(
+        list.body.contains("4 家企业"),
+        "the list's count comes from the tally"
+    );
 }
 
 #[tokio::test]
@@ -465,6 +583,7 @@ async fn an_objection_is_under_review_until_the_chief_decides_and_a_change_is_a_
     .await
     .unwrap();
     assert_eq!((revision, current.as_deref()), (1, Some("yellow")));
+    assert_tally_matches(&app.db).await;
     let reason: String =
         sqlx::query_scalar("select reason from evaluation_revision where revision = 1")
             .fetch_one(&app.db)

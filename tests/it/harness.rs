@@ -343,6 +343,9 @@ impl TestApp {
             .await
             .unwrap();
         let fixture = seed_fixture(&db).await;
+        // The industries are read once per process; `sanse serve` reads them
+        // before it answers, so every page's statement count excludes them.
+        sanse::enterprises::queries::industries(&db).await.unwrap();
         TestApp::from_pool(db, config, fixture, db_name)
     }
 

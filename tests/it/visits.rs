@@ -115,6 +115,32 @@ async fn an_officer_logs_views_lists_and_edits_a_routine_visit() {
             .body
             .contains(&format!("href=\"/enterprises/{ent}/visits/new\""))
     );
+    // searching by part of the name, or the start of the credit code
+    let code: String =
+        sqlx::query_scalar("select credit_code from enterprise where enterprise_id = $1")
+            .bind(ent)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    for q in ["走访", "访", &code[..6], &code[..6].to_lowercase()] {
+        let found = officer
+            .get(&format!(
+                "/visits/new?{}",
+                sanse::web::paging::query_string(&[("q", q)])
+            ))
+            .await;
+        assert!(found.body.contains("甲站走访企业有限公司"), "searching {q}");
+    }
+    let mid = officer
+        .get(&format!(
+            "/visits/new?{}",
+            sanse::web::paging::query_string(&[("q", &code[6..14])])
+        ))
+        .await;
+    assert!(
+        !mid.body.contains("甲站走访企业有限公司"),
+        "a credit code is matched from its start"
+    );
 
     let form = officer.get(&format!("/enterprises/{ent}/visits/new")).await;
     assert_eq!(form.status, StatusCode::OK);
