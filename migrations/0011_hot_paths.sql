@@ -103,15 +103,14 @@ drop index assessment_board_idx;
 create index assessment_level_idx on assessment (evaluation_id, final_level desc nulls last, total);
 
 -- Every character and every pair of adjacent characters of a text,
--- lower-cased: what an enterprise is found by.
+-- lower-cased: what an enterprise is found by. (Duplicates are left in: GIN
+-- removes them when it indexes the array.)
 create function search_grams(t text) returns text[]
     language sql immutable strict parallel safe
-    return array(
-        select distinct substr(s.l, i, k)
-        from (select lower(t) as l) s,
-             generate_series(1, char_length(s.l)) i,
-             (values (1), (2)) w(k)
-        where i + k - 1 <= char_length(s.l));
+    return array(select substr(l, i, 1)
+                 from (select lower(t) as l) s, generate_series(1, char_length(l)) i)
+        || array(select substr(l, i, 2)
+                 from (select lower(t) as l) s, generate_series(1, char_length(l) - 1) i);
 
 -- What a search for q must find among those: q's character when q is one,
 -- else each pair of q's adjacent characters.
@@ -125,3 +124,9 @@ create function search_query_grams(q text) returns text[]
 
 create index enterprise_search_idx on enterprise
     using gin (search_grams(name || ' ' || credit_code || ' ' || address));
+
+-- Room on each page for a changed row (a level set on publication, an
+-- edit), so that such an update stays on its page and leaves the indexes
+-- alone (a HOT update) — the search index above holds dozens of entries
+-- per enterprise.
+alter table enterprise set (fillfactor = 90);

@@ -130,10 +130,7 @@ pub(super) async fn list(
         "updated" => "\n           order by e.updated_at desc, e.name, e.enterprise_id",
         _ => "\n           order by e.name, e.enterprise_id",
     });
-    qb.push("\n           limit ");
-    qb.push_bind(limit);
-    qb.push(" offset ");
-    qb.push_bind(offset);
+    crate::evaluations::queries::push_page(&mut qb, limit, offset);
     qb.build_query_as().fetch_all(db).await
 }
 

@@ -194,6 +194,16 @@ fn push_board_where(qb: &mut QueryBuilder<Postgres>, evaluation_id: i64, f: &Boa
     }
 }
 
+/// LIMIT and OFFSET as literals (numbers the server computed): with
+/// parameters there, PostgreSQL cannot cost a generic plan for a page and
+/// plans every execution afresh; page 1 (no OFFSET) then runs one cached plan.
+pub fn push_page(qb: &mut QueryBuilder<Postgres>, limit: i64, offset: i64) {
+    qb.push(format_args!("\n           limit {limit}"));
+    if offset > 0 {
+        qb.push(format_args!(" offset {offset}"));
+    }
+}
+
 /// Enterprises `e` whose `columns` hold the search text (nothing when it
 /// is empty). An enterprise whose name, credit code or address holds the
 /// text has all the text's character pairs: the GIN index of migration 0011
@@ -255,10 +265,7 @@ pub async fn board(
         "name" => "\n           order by e.name, a.enterprise_id",
         _ => "\n           order by a.total, e.name, a.enterprise_id",
     });
-    qb.push("\n           limit ");
-    qb.push_bind(limit);
-    qb.push(" offset ");
-    qb.push_bind(offset);
+    push_page(&mut qb, limit, offset);
     qb.build_query_as().fetch_all(db).await
 }
 

@@ -403,7 +403,8 @@ pub async fn publish(
 }
 
 /// Copy the final levels to the enterprises, unless a later quarter of the
-/// station is already published.
+/// station is already published. Only enterprises whose level changes are
+/// written (most keep theirs from one quarter to the next). Returns how many.
 pub async fn set_current_levels(
     conn: &mut PgConnection,
     station_id: i64,
@@ -424,7 +425,8 @@ pub async fn set_current_levels(
     let done = sqlx::query!(
         "update enterprise e set current_level = a.final_level
          from assessment a
-         where a.evaluation_id = $1 and a.enterprise_id = e.enterprise_id and e.station_id = $2",
+         where a.evaluation_id = $1 and a.enterprise_id = e.enterprise_id and e.station_id = $2
+           and e.current_level is distinct from a.final_level",
         evaluation_id,
         station_id
     )

@@ -47,11 +47,14 @@ async fn seeded(opts: SeedOptions) -> (PgPool, seed::SeedReport, String) {
     (pool, report, db_name)
 }
 
-/// Every foreign key of the database, as its definition.
-async fn foreign_keys(pool: &PgPool) -> Vec<String> {
+/// Every foreign key and every index of the database, as its definition.
+async fn keys_and_indexes(pool: &PgPool) -> Vec<String> {
     sqlx::query_scalar(
         "select conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid)
-         from pg_constraint where contype = 'f' order by 1",
+         from pg_constraint where contype = 'f'
+         union all
+         select indexdef from pg_indexes where schemaname = 'public'
+         order by 1",
     )
     .fetch_all(pool)
     .await
@@ -65,13 +68,29 @@ const SAME_STATION: &[&str] = &["visit", "hazard", "dispute", "incident", "deman
 async fn seeds_a_consistent_history_and_only_into_an_empty_database() {
     let (options_db, _) = fresh_database().await;
     let pool = PgPool::connect_with(options_db).await.unwrap();
-    let keys_before = foreign_keys(&pool).await;
+    let keys_before = keys_and_indexes(&pool).await;
     let report = seed::seed(&pool, options()).await.unwrap();
     eprintln!("{report}");
 
-    // The foreign keys dropped for the load are all back, unchanged.
+    // The foreign keys and the search index dropped for the load are all
+    // back, unchanged.
     assert!(keys_before.len() > 30, "{keys_before:?}");
-    assert_eq!(foreign_keys(&pool).await, keys_before);
+    assert_eq!(keys_and_indexes(&pool).await, keys_before);
+    assert!(
+        keys_before
+            .iter()
+            .any(|k| k.contains("enterprise_search_idx"))
+    );
+    let found = count(
+        &pool,
+        "select count(*) from enterprise
+         where search_grams(name || ' ' || credit_code || ' ' || address) @> search_query_grams('有限')",
+    )
+    .await;
+    assert!(
+        found > 0,
+        "the rebuilt search index finds seeded enterprises"
+    );
 
     // The report tells the truth, table by table.
     for (table, n) in &report.rows {
