@@ -6,6 +6,7 @@
 
 mod harness;
 
+mod access;
 mod api;
 mod auth;
 mod cli;
