@@ -59,6 +59,8 @@ pub enum AppError {
     Csrf,
     #[error("bad request")]
     BadRequest,
+    #[error("request body too large")]
+    TooLarge,
     #[error("database unavailable: {0}")]
     Unavailable(#[source] sqlx::Error),
     #[error(transparent)]
@@ -72,6 +74,7 @@ impl AppError {
             AppError::Forbidden => ErrorKind::Forbidden,
             AppError::Csrf => ErrorKind::Csrf,
             AppError::BadRequest => ErrorKind::BadRequest,
+            AppError::TooLarge => ErrorKind::TooLarge,
             AppError::Unavailable(_) => ErrorKind::Unavailable,
             AppError::Internal(_) => ErrorKind::Internal,
         }

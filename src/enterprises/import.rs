@@ -255,7 +255,7 @@ pub async fn upload(
         let field = match multipart.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
-            Err(_) => return Err(AppError::BadRequest),
+            Err(e) => return Err(multipart_error(&e)),
         };
         if field.name() == Some("file") {
             let filename: String = field
@@ -265,7 +265,7 @@ pub async fn upload(
                 .filter(|c| !c.is_control())
                 .take(100)
                 .collect();
-            let bytes = field.bytes().await.map_err(|_| AppError::BadRequest)?;
+            let bytes = field.bytes().await.map_err(|e| multipart_error(&e))?;
             file = Some((filename, bytes.to_vec()));
         }
     }
@@ -425,4 +425,22 @@ pub async fn confirm(
         ..Event::by(&me.user, &req, "enterprise.import", "enterprise", None)
     };
     crate::web::record::commit_audited(tx, event, "/enterprises?sort=updated", Flash::Saved).await
+}
+
+/// An upload over the limit is 413, like any other body over it; anything
+/// else wrong with the multipart body is a bad request.
+fn multipart_error(e: &axum::extract::multipart::MultipartError) -> AppError {
+    // The body limit's error reaches the multipart parser as a failed read,
+    // which axum does not always recognise as one: look down the causes.
+    let mut over_limit = e.status() == StatusCode::PAYLOAD_TOO_LARGE;
+    let mut cause: Option<&dyn std::error::Error> = Some(e);
+    while let Some(c) = cause {
+        over_limit |= c.to_string().contains("length limit exceeded");
+        cause = c.source();
+    }
+    if over_limit {
+        AppError::TooLarge
+    } else {
+        AppError::BadRequest
+    }
 }

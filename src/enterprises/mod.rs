@@ -580,7 +580,7 @@ impl ListQuery {
         Filter {
             text: crate::web::paging::search_text(&self.q),
             pattern,
-            industry: self.industry.chars().take(40).collect(),
+            industry: crate::web::paging::code_param(&self.industry),
             level,
             liaison: self.liaison.trim().parse().ok(),
             status,

@@ -211,7 +211,7 @@ impl BoardQuery {
                 "green" | "yellow" | "red" | "unrated" => self.level.clone(),
                 _ => String::new(),
             },
-            industry: self.industry.chars().take(40).collect(),
+            industry: crate::web::paging::code_param(&self.industry),
             liaison: self.liaison.trim().parse().ok(),
             changed: self.changed == "1",
             vetoed: self.vetoed == "1",

@@ -92,7 +92,7 @@ impl ItemQuery {
         ItemFilter {
             pattern: crate::web::paging::like_pattern(&self.q),
             level: Level::parse(&self.level),
-            industry: self.industry.chars().take(40).collect(),
+            industry: crate::web::paging::code_param(&self.industry),
             change: match self.change.as_str() {
                 "new" | "changed" | "same" => self.change.clone(),
                 _ => String::new(),

@@ -319,7 +319,7 @@ async fn new_form(
     let mut preselected = Vec::new();
     for (name, value) in query {
         match name.as_str() {
-            "q" => q = value.chars().take(100).collect(),
+            "q" => q = crate::web::paging::search_text(&value),
             "enterprise_id" if !value.trim().is_empty() => {
                 // Another station's (or a junk) id is not found, like its page.
                 let id = parse_id(value.trim())?;

@@ -1132,7 +1132,7 @@ async fn picker(
     me: StationUser,
     Query(query): Query<PickerQuery>,
 ) -> AppResult<PickerPage> {
-    let q: String = query.q.trim().chars().take(100).collect();
+    let q = crate::web::paging::search_text(&query.q);
     let enterprises = if q.is_empty() {
         queries::liaison_enterprises(&state.db, me.station_id, me.user.user_id, PICKER_LIMIT)
             .await?

@@ -110,9 +110,20 @@ mod tests {
     }
 }
 
-/// A search box's text as searched: trimmed, at most 100 characters.
+/// A search box's text as searched: trimmed, without control characters
+/// (PostgreSQL text cannot hold NUL), at most 100 characters.
 pub fn search_text(q: &str) -> String {
-    q.trim().chars().take(100).collect()
+    q.trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(100)
+        .collect()
+}
+
+/// A code chosen in a filter (an industry, say): without control
+/// characters, at most 40 characters; an unknown code simply matches nothing.
+pub fn code_param(raw: &str) -> String {
+    raw.chars().filter(|c| !c.is_control()).take(40).collect()
 }
 
 /// A search box's text as an ILIKE pattern matching it anywhere: at most 100
@@ -138,5 +149,7 @@ mod like_tests {
         assert_eq!(like_pattern("  "), "");
         assert_eq!(like_pattern(" 50%_a\\b "), "%50\\%\\_a\\\\b%");
         assert_eq!(like_pattern(&"字".repeat(150)).chars().count(), 102);
+        assert_eq!(like_pattern("a\u{0}b\r\n"), "%ab%", "no control characters");
+        assert_eq!(super::code_param("manu\u{0}facturing"), "manufacturing");
     }
 }

@@ -34,7 +34,7 @@ const CALLERS: [&str; 11] = [
 ];
 
 /// (method, route as in the source, answers per caller in CALLERS order).
-const MATRIX: &[(&str, &str, &str)] = &[
+pub(crate) const MATRIX: &[(&str, &str, &str)] = &[
     // public
     ("GET", "/", "L R R R R R R L L L L"),
     ("GET", "/login", "200 R R R R R R 200 200 200 200"),
@@ -502,8 +502,8 @@ fn every_route_is_in_the_matrix() {
 }
 
 /// The ids the routes are tried with: all of station A or department X.
-struct Ids {
-    enterprise: i64,
+pub(crate) struct Ids {
+    pub(crate) enterprise: i64,
     visit: i64,
     hazard: i64,
     dispute: i64,
@@ -519,7 +519,7 @@ struct Ids {
     delivery_x: i64,
 }
 
-fn concrete(route: &str, ids: &Ids, app: &TestApp) -> String {
+pub(crate) fn concrete(route: &str, ids: &Ids, app: &TestApp) -> String {
     let id = if route.starts_with("/enterprises/import/") {
         ids.import
     } else if route.starts_with("/enterprises/") {
@@ -566,7 +566,7 @@ async fn scalar(app: &TestApp, sql: &str, binds: &[i64]) -> i64 {
     q.fetch_one(&app.db).await.unwrap()
 }
 
-async fn ids_of(app: &TestApp) -> Ids {
+pub(crate) async fn ids_of(app: &TestApp) -> Ids {
     let scene = push_scene(app).await;
     let f = app.fixture;
     let (a, officer) = (f.station_a, f.officer_a);

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, unreachable_pub)]
 
 mod harness;
+mod hostile;
 
 mod access;
 mod api;
