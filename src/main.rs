@@ -92,6 +92,16 @@ enum Command {
         #[arg(long)]
         quarter: String,
     },
+    /// Write the whole database to FILE (pg_dump's custom format).
+    Backup { file: std::path::PathBuf },
+    /// Replace the database's contents with FILE, made by `sanse backup`,
+    /// in one transaction.
+    Restore {
+        file: std::path::PathBuf,
+        /// Overwrite a database that already holds data.
+        #[arg(long)]
+        replace: bool,
+    },
     /// Manage user accounts.
     User {
         #[command(subcommand)]
@@ -185,13 +195,29 @@ async fn open_database(
     Ok((pool, embedded))
 }
 
-/// Close the pool, then stop the embedded cluster if we run one.
-async fn close(pool: PgPool, embedded: &mut Option<EmbeddedPostgres>) -> anyhow::Result<()> {
-    pool.close().await;
+/// Where `pg_dump` and `pg_restore` are, and the libpq URL of the database.
+async fn tool_target(
+    args: &DbArgs,
+    embedded: Option<&EmbeddedPostgres>,
+) -> anyhow::Result<(std::path::PathBuf, String)> {
+    match (embedded, &args.database_url) {
+        (Some(pg), _) => Ok((pg.bin_dir().to_path_buf(), pg.url("sanse"))),
+        (None, Some(url)) => Ok((db::embedded::locate_binaries().await?, url.clone())),
+        (None, None) => anyhow::bail!("no database"),
+    }
+}
+
+async fn close_embedded(embedded: &mut Option<EmbeddedPostgres>) -> anyhow::Result<()> {
     if let Some(pg) = embedded.as_mut() {
         pg.stop().await?;
     }
     Ok(())
+}
+
+/// Close the pool, then stop the embedded cluster if we run one.
+async fn close(pool: PgPool, embedded: &mut Option<EmbeddedPostgres>) -> anyhow::Result<()> {
+    pool.close().await;
+    close_embedded(embedded).await
 }
 
 /// Resolves on Ctrl-C or SIGTERM. The handlers are installed when this is
@@ -385,6 +411,48 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             close(pool, &mut embedded).await?;
             let report = result?;
             println!("{report}");
+            Ok(())
+        }
+        Command::Backup { file } => {
+            let (pool, mut embedded) = open_database(&cli.db, 2).await?;
+            pool.close().await;
+            let result = async {
+                let (bin_dir, url) = tool_target(&cli.db, embedded.as_ref()).await?;
+                db::backup::backup(&bin_dir, &url, file).await
+            }
+            .await;
+            close_embedded(&mut embedded).await?;
+            result?;
+            println!("backup written to {}", file.display());
+            Ok(())
+        }
+        Command::Restore { file, replace } => {
+            let (pool, mut embedded) = open_database(&cli.db, 2).await?;
+            let result = async {
+                let holds_data: bool = sqlx::query_scalar(
+                    "select exists(select 1 from enterprise) or exists(select 1 from app_user)",
+                )
+                .fetch_one(&pool)
+                .await?;
+                pool.close().await;
+                if holds_data && !replace {
+                    anyhow::bail!(
+                        "the database already holds data; restoring replaces all of it: \
+                         make a backup first, then run again with --replace"
+                    );
+                }
+                let (bin_dir, url) = tool_target(&cli.db, embedded.as_ref()).await?;
+                db::backup::restore(&bin_dir, &url, file).await?;
+                // A backup of an older version gets the newer migrations.
+                let pool = db::connect(url.parse().context("the database URL")?, 2).await?;
+                let migrated = db::migrate(&pool).await;
+                pool.close().await;
+                migrated
+            }
+            .await;
+            close_embedded(&mut embedded).await?;
+            result?;
+            println!("restored from {}", file.display());
             Ok(())
         }
         Command::Evaluate { station, quarter } | Command::Rescore { station, quarter } => {

@@ -751,7 +751,7 @@ async fn pg_config_bindir() -> Option<PathBuf> {
 
 /// `SANSE_PG_BINDIR`, `pg_config --bindir`, the highest
 /// `/usr/lib/postgresql/*/bin`, then `PATH`.
-async fn locate_binaries() -> Result<PathBuf, EmbeddedError> {
+pub async fn locate_binaries() -> Result<PathBuf, EmbeddedError> {
     let mut candidates = Vec::new();
     if let Some(dir) = std::env::var_os(BINDIR_ENV) {
         let dir = PathBuf::from(dir);

@@ -1,5 +1,6 @@
 //! Database access: the pool, the embedded PostgreSQL cluster, migrations.
 
+pub mod backup;
 pub mod embedded;
 
 use std::time::Duration;

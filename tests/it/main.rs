@@ -10,6 +10,7 @@ mod hostile;
 mod access;
 mod api;
 mod auth;
+mod backup;
 mod cli;
 mod dashboard;
 mod demands;

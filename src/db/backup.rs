@@ -1,0 +1,57 @@
+//! `sanse backup` and `sanse restore`: the database to one file and back,
+//! with PostgreSQL's own `pg_dump` (custom format, compressed) and
+//! `pg_restore` from the same binaries as the server.
+
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use tokio::process::Command;
+
+/// Write the whole database at `url` (a libpq URL) to `file`.
+pub async fn backup(bin_dir: &Path, url: &str, file: &Path) -> anyhow::Result<()> {
+    let out = Command::new(bin_dir.join("pg_dump"))
+        .args(["--format=custom", "--no-owner", "--no-privileges", "--file"])
+        .arg(file)
+        .arg("--dbname")
+        .arg(url)
+        .output()
+        .await
+        .with_context(|| format!("running {}", bin_dir.join("pg_dump").display()))?;
+    if !out.status.success() {
+        bail!(
+            "pg_dump failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    Ok(())
+}
+
+/// Replace the contents of the database at `url` with the backup in
+/// `file`, in one transaction: on any error nothing changes.
+pub async fn restore(bin_dir: &Path, url: &str, file: &Path) -> anyhow::Result<()> {
+    if !file.is_file() {
+        bail!("no backup file at {}", file.display());
+    }
+    let out = Command::new(bin_dir.join("pg_restore"))
+        .args([
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--no-privileges",
+            "--single-transaction",
+            "--exit-on-error",
+            "--dbname",
+        ])
+        .arg(url)
+        .arg(file)
+        .output()
+        .await
+        .with_context(|| format!("running {}", bin_dir.join("pg_restore").display()))?;
+    if !out.status.success() {
+        bail!(
+            "pg_restore failed, nothing was changed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    Ok(())
+}
