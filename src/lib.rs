@@ -79,6 +79,7 @@ impl AppState {
 pub fn router(state: AppState) -> anyhow::Result<Router> {
     let pages = Router::new()
         .merge(auth::router())
+        .merge(auth::account::router())
         .merge(home::router())
         .merge(incidents::router())
         .merge(enterprises::router())

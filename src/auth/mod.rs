@@ -1,6 +1,7 @@
 //! Accounts, sessions, login and logout, and the extractors that tell every
 //! handler who is asking and for which station.
 
+pub mod account;
 pub mod login;
 pub mod password;
 pub mod session;

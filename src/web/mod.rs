@@ -37,6 +37,7 @@ pub enum Flash {
     LanguageChanged,
     Saved,
     Deleted,
+    PasswordChanged,
 }
 
 impl Flash {
@@ -47,6 +48,7 @@ impl Flash {
             Flash::LanguageChanged => "lang",
             Flash::Saved => "saved",
             Flash::Deleted => "deleted",
+            Flash::PasswordChanged => "password",
         }
     }
 
@@ -57,6 +59,7 @@ impl Flash {
             "lang" => Some(Flash::LanguageChanged),
             "saved" => Some(Flash::Saved),
             "deleted" => Some(Flash::Deleted),
+            "password" => Some(Flash::PasswordChanged),
             _ => None,
         }
     }
@@ -68,6 +71,7 @@ impl Flash {
             Flash::LanguageChanged => t.flash_language_changed,
             Flash::Saved => t.saved,
             Flash::Deleted => t.deleted,
+            Flash::PasswordChanged => t.flash_password_changed,
         }
     }
 }

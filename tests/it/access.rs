@@ -51,6 +51,13 @@ pub(crate) const MATRIX: &[(&str, &str, &str)] = &[
         "/readyz",
         "200 200 200 200 200 200 200 200 200 200 200",
     ),
+    // one's own password
+    (
+        "GET",
+        "/account/password",
+        "L 200 200 200 200 200 200 L L L L",
+    ),
+    ("POST", "/account/password", "L ok ok ok ok ok ok L L F F"),
     // home pages
     ("GET", "/officer", "L 200 200 200 F F F L L L L"),
     ("GET", "/chief", "L F 200 F F F F L L L L"),

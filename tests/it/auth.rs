@@ -447,3 +447,119 @@ async fn a_form_posted_after_the_session_expired_leads_to_login_not_an_error() {
     let login = client.get("/login").await;
     assert!(login.body.contains("登录已过期"));
 }
+
+#[tokio::test]
+async fn changing_ones_password_ends_the_other_sessions_only() {
+    let app = TestApp::new().await;
+    let mut phone = app.login("officer.a").await;
+    let mut desk = app.login("officer.a").await;
+    let page = desk.get("/account/password").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("修改密码") && page.body.contains("当前密码"));
+
+    // refused, each with its message next to the field, nothing changed
+    let new = "a-new-horse-battery-7";
+    for (fields, field, message) in [
+        (
+            [("current", ""), ("new", new), ("repeat", new)],
+            "current-error",
+            "请输入密码。",
+        ),
+        (
+            [
+                ("current", "wrong-password-1"),
+                ("new", new),
+                ("repeat", new),
+            ],
+            "current-error",
+            "当前密码不正确。",
+        ),
+        (
+            [("current", PASSWORD), ("new", "short"), ("repeat", "short")],
+            "new-error",
+            "新密码需 10–256 个字符。",
+        ),
+        (
+            [
+                ("current", PASSWORD),
+                ("new", PASSWORD),
+                ("repeat", PASSWORD),
+            ],
+            "new-error",
+            "新密码不能与当前密码相同。",
+        ),
+        (
+            [
+                ("current", PASSWORD),
+                ("new", new),
+                ("repeat", "a-new-horse-battery-8"),
+            ],
+            "repeat-error",
+            "两次输入的新密码不一致。",
+        ),
+    ] {
+        let resp = desk.post("/account/password", &fields).await;
+        assert_eq!(resp.status, StatusCode::UNPROCESSABLE_ENTITY, "{fields:?}");
+        assert_eq!(
+            resp.text_of_id(field).as_deref(),
+            Some(message),
+            "{fields:?}"
+        );
+        assert!(!resp.body.contains(new), "passwords are not sent back");
+    }
+    assert_eq!(
+        phone.get("/officer").await.status,
+        StatusCode::OK,
+        "nothing changed yet"
+    );
+
+    let done = desk
+        .post(
+            "/account/password",
+            &[("current", PASSWORD), ("new", new), ("repeat", new)],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert_eq!(done.location(), "/officer");
+    let home = desk.get("/officer").await;
+    assert_eq!(home.status, StatusCode::OK, "this session goes on");
+    assert!(home.body.contains("密码已修改"));
+    let other = phone.get("/officer").await;
+    assert_eq!(
+        other.status,
+        StatusCode::SEE_OTHER,
+        "the other session ended"
+    );
+    assert!(other.location().starts_with("/login"));
+    assert_eq!(
+        app.client().login("officer.a", PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED,
+        "the old password no longer works"
+    );
+    assert_eq!(
+        app.client().login("officer.a", new).await.status,
+        StatusCode::SEE_OTHER,
+        "the new one does"
+    );
+    assert!(
+        app.audit_actions()
+            .await
+            .iter()
+            .any(|a| a == "user.password_change")
+    );
+
+    // in English too
+    let mut en = app.login("chief.a").await;
+    en.post("/lang", &[("lang", "en"), ("next", "/chief")])
+        .await;
+    let resp = en
+        .post(
+            "/account/password",
+            &[("current", PASSWORD), ("new", "x"), ("repeat", "x")],
+        )
+        .await;
+    assert_eq!(
+        resp.text_of_id("new-error").as_deref(),
+        Some("The new password needs 10 to 256 characters.")
+    );
+}
