@@ -606,6 +606,23 @@ impl Client {
     }
 }
 
+/// An app whose pool reaches its database through a proxy the test can take
+/// down and bring back; also a direct pool to the same database.
+pub async fn app_behind_proxy() -> (TestApp, DbProxy, PgPool) {
+    let (options, db_name) = fresh_database().await;
+    let direct = PgPoolOptions::new().connect_with(options).await.unwrap();
+    let fixture = seed_fixture(&direct).await;
+    let proxy = DbProxy::start().await;
+    let pool = PgPoolOptions::new()
+        .max_connections(4)
+        .acquire_timeout(Duration::from_millis(800))
+        .connect_with(proxy.options(&db_name))
+        .await
+        .unwrap();
+    let app = TestApp::from_pool(pool, Config::default(), fixture, db_name);
+    (app, proxy, direct)
+}
+
 /// A TCP proxy in front of the test database server, to take the database
 /// away and bring it back while the application runs.
 pub struct DbProxy {

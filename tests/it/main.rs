@@ -19,6 +19,7 @@ mod department_admin;
 mod disputes;
 mod enterprises;
 mod evaluations;
+mod faults;
 mod hazards;
 mod incidents;
 mod pages;

@@ -4,10 +4,8 @@
 use std::time::{Duration, Instant};
 
 use axum::http::StatusCode;
-use sanse::config::Config;
-use sqlx::postgres::PgPoolOptions;
 
-use crate::harness::{DbProxy, PASSWORD, TestApp, fresh_database, seed_fixture};
+use crate::harness::{PASSWORD, TestApp, app_behind_proxy};
 
 #[tokio::test]
 async fn cross_site_posts_are_refused() {
@@ -206,17 +204,7 @@ async fn health_and_readiness() {
 
 #[tokio::test]
 async fn database_down_means_503_and_the_server_recovers_by_itself() {
-    let (options, db_name) = fresh_database().await;
-    let direct = PgPoolOptions::new().connect_with(options).await.unwrap();
-    let fixture = seed_fixture(&direct).await;
-    let proxy = DbProxy::start().await;
-    let pool = PgPoolOptions::new()
-        .max_connections(4)
-        .acquire_timeout(Duration::from_millis(800))
-        .connect_with(proxy.options(&db_name))
-        .await
-        .unwrap();
-    let app = TestApp::from_pool(pool, Config::default(), fixture, db_name);
+    let (app, proxy, _direct) = app_behind_proxy().await;
     let mut client = app.login("officer.a").await;
     assert_eq!(client.get("/officer").await.status, StatusCode::OK);
 
