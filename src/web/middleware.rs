@@ -145,7 +145,38 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
             set_cookie(config, FLASH_COOKIE, "", Some(0), true),
         );
     }
+    if config.secure_cookies {
+        secure_flash_cookie(response.headers_mut());
+    }
     response
+}
+
+/// Handlers set the flash with `redirect_with_flash`, which does not know
+/// the configuration: mark it Secure here when cookies must be (wapiti's
+/// finding, bench/scan.sh).
+fn secure_flash_cookie(headers: &mut axum::http::HeaderMap) {
+    let prefix = format!("{FLASH_COOKIE}=");
+    let values: Vec<axum::http::HeaderValue> = headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .cloned()
+        .collect();
+    if !values.iter().any(|v| {
+        v.to_str()
+            .is_ok_and(|s| s.starts_with(&prefix) && !s.contains("; Secure"))
+    }) {
+        return;
+    }
+    headers.remove(header::SET_COOKIE);
+    for v in values {
+        let fixed = match v.to_str() {
+            Ok(s) if s.starts_with(&prefix) && !s.contains("; Secure") => {
+                axum::http::HeaderValue::from_str(&format!("{s}; Secure")).unwrap_or(v)
+            }
+            _ => v,
+        };
+        headers.append(header::SET_COOKIE, fixed);
+    }
 }
 
 /// The token from the `x-csrf-token` header or the form body's `csrf` field.

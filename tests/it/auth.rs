@@ -53,6 +53,32 @@ async fn secure_cookies_when_configured() {
         .find(|c| c.starts_with("sanse_session="))
         .unwrap();
     assert!(session.contains("; Secure"), "{session}");
+    // every cookie, the one-time flash of a saved form included
+    let mut client = app.login("officer.a").await;
+    for path in ["/lang", "/account/password"] {
+        let resp = client
+            .post(
+                path,
+                &[
+                    ("lang", "en"),
+                    ("next", "/officer"),
+                    ("current", PASSWORD),
+                    ("new", "another-password-9"),
+                    ("repeat", "another-password-9"),
+                ],
+            )
+            .await;
+        let cookies: Vec<String> = resp
+            .headers
+            .get_all("set-cookie")
+            .iter()
+            .map(|c| c.to_str().unwrap().to_owned())
+            .collect();
+        assert!(!cookies.is_empty(), "{path} sets a cookie");
+        for c in cookies {
+            assert!(c.contains("; Secure"), "{path}: {c}");
+        }
+    }
 }
 
 #[tokio::test]
