@@ -137,15 +137,6 @@ bench_serve "$PORT"
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$server_pid/status" 2>/dev/null || echo 0; }
 rss_idle=$(rss_kb)
 
-# "name=value; …" of a curl cookie jar, without the one-time flash.
-cookie_header() {
-  awk -F'\t' 'NF == 7 && ($1 !~ /^#/ || $1 ~ /^#HttpOnly_/) && $6 != "sanse_flash" {
-    printf "%s%s=%s", (n++ ? "; " : ""), $6, $7 }' "$1"
-}
-# The session's CSRF token, from the hidden field of a page.
-page_csrf() {
-  curl -fsS -b "$1" "$2" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1
-}
 
 if [ "${has_dept:-0}" -gt 0 ]; then
   say "logging in as $CHIEF, $officer and $DEPARTMENT_USER"

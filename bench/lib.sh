@@ -21,6 +21,8 @@
 #                        signs in with curl (GET /login for the form token and
 #                        the pre-login cookie, POST /login), cookies in JAR;
 #                        from the address BENCH_FORWARDED_FOR when set
+#   cookie_header JAR    "name=value; …" of a curl cookie jar, for wrk
+#   page_csrf JAR URL    the form token on a page
 #   bench_last_quarter   the last complete quarter (China time), e.g. 2026-Q1
 #   bench_current_quarter the quarter of today (China time), e.g. 2026-Q2
 #
@@ -133,6 +135,17 @@ bench_serve() {
     sleep 0.1
   done
   curl -fsS -o /dev/null "$base/readyz" || { tail -20 "$dir/app.log" >&2; die "the server is not ready"; }
+}
+
+# "name=value; …" of a curl cookie jar ($1), without the one-time flash.
+cookie_header() {
+  awk -F'\t' 'NF == 7 && ($1 !~ /^#/ || $1 ~ /^#HttpOnly_/) && $6 != "sanse_flash" {
+    printf "%s%s=%s", (n++ ? "; " : ""), $6, $7 }' "$1"
+}
+
+# The session's CSRF token (cookie jar $1), from the hidden field of page $2.
+page_csrf() {
+  curl -fsS -b "$1" "$2" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1
 }
 
 # $1 user name, $2 password, $3 cookie jar

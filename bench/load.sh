@@ -158,13 +158,6 @@ rss_kb() {
   echo "$total"
 }
 
-cookie_header() {
-  awk -F'\t' 'NF == 7 && ($1 !~ /^#/ || $1 ~ /^#HttpOnly_/) && $6 != "sanse_flash" {
-    printf "%s%s=%s", (n++ ? "; " : ""), $6, $7 }' "$1"
-}
-page_csrf() {
-  curl -fsS -b "$1" "$2" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1
-}
 
 say "signing in 50 users"
 today=$(TZ=Asia/Shanghai date +%F)

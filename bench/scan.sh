@@ -60,10 +60,6 @@ for _ in $(seq 1 600); do
   sleep 0.2
 done
 
-cookie_header() {
-  awk -F'\t' 'NF == 7 && ($1 !~ /^#/ || $1 ~ /^#HttpOnly_/) && $6 != "sanse_flash" {
-    printf "%s%s=%s", (n++ ? "; " : ""), $6, $7 }' "$1"
-}
 excludes=()
 for pattern in "$base/logout" "$base/lang" "$base/*/delete" "$base/*/*/delete" \
   "$base/*/*/*/delete" "$base/*/disable" "$base/*/*/*/disable" "$base/*/revoke" \

@@ -289,18 +289,12 @@ async fn post_with(
         })
         .collect();
     pairs.insert(0, ("csrf".into(), token));
-    let body = encode(&pairs);
-    let refs: Vec<(&str, &str)> = vec![("sec-fetch-site", "same-origin")];
-    let req = axum::http::Request::builder()
-        .method("POST")
-        .uri(action)
-        .header("content-type", "application/x-www-form-urlencoded");
-    let mut req = req;
-    for (k, v) in &refs {
-        req = req.header(*k, *v);
-    }
+    let refs: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let resp = client
-        .send(req.body(axum::body::Body::from(body)).unwrap())
+        .post_raw(action, &refs, &[("sec-fetch-site", "same-origin")])
         .await;
     t.requests += 1;
     t.values.insert(value.to_owned());
