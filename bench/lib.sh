@@ -157,6 +157,7 @@ bench_login() {
   local from=()
   [ -z "${BENCH_FORWARDED_FOR:-}" ] || from=(-H "X-Forwarded-For: $BENCH_FORWARDED_FOR")
   command -v curl >/dev/null 2>&1 || die "curl is needed"
+  : >"$jar" # a fresh session (a signed-in one is sent away from /login)
   token=$(curl -fsS "${from[@]}" -c "$jar" -b "$jar" "$base/login" \
     | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
   [ -n "$token" ] || die "no form token on the login page"

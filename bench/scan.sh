@@ -5,6 +5,7 @@
 #
 #   bench/scan.sh                        # every role, 300 s of wapiti each
 #   SCAN_TIME=60 ROLES="jn.chief" bench/scan.sh
+#   ROLES= bench/scan.sh                 # sqlmap only
 #
 # What it does:
 #   1. cargo build --release (unless SKIP_BUILD=1); a Python virtualenv in
@@ -14,17 +15,18 @@
 #      (logout, the language switch and every delete/disable/revoke/publish
 #      action excluded, so that the scan does not end its own session or
 #      wipe the data it crawls), a JSON report per role in OUT
-#   4. sqlmap (--batch, level 2, risk 1) on the search parameters and on the
-#      login form
+#   4. sqlmap (--batch, level 2, risk 1) on the search parameters, then on
+#      every POST form of each role (found by reading the form pages, each
+#      with its form token), the login form last
 #   5. prints what each found, stops the demo and removes its data
 #
 # Knobs (environment): ROLES (jn.officer1 jn.chief dept.fire admin), SCAN_TIME
 # (300 s of wapiti per role), ATTACK_TIME (60 s per attack module), PORT
-# (18450), OUT (a temporary folder),
-# SKIP_BUILD=1, SANSE_BIN.
+# (18450), OUT (a temporary folder), SQLMAP_PARAMS=0 (sqlmap on the forms
+# only), SKIP_BUILD=1, SANSE_BIN.
 set -euo pipefail
 
-ROLES=${ROLES:-jn.officer1 jn.chief dept.fire admin}
+ROLES=${ROLES-jn.officer1 jn.chief dept.fire admin}
 SCAN_TIME=${SCAN_TIME:-300}
 # wapiti's scan time does not bound its attack modules; this does, per module
 ATTACK_TIME=${ATTACK_TIME:-60}
@@ -51,7 +53,7 @@ cleanup() {
 }
 trap cleanup EXIT
 say "sanse demo on 127.0.0.1:$PORT"
-"$sanse" --data-dir "$data/pg" demo --bind "127.0.0.1:$PORT" >"$OUT/demo.log" 2>&1 &
+"$sanse" --data-dir "$data/pg" demo --bind "127.0.0.1:$PORT" --trust-forwarded-for >"$OUT/demo.log" 2>&1 &
 demo_pid=$!
 base=http://127.0.0.1:$PORT
 for _ in $(seq 1 600); do
@@ -80,16 +82,119 @@ for role in $ROLES; do
     >"$OUT/wapiti-$role.log" 2>&1 || true
 done
 
-say "sqlmap on the search parameters and the login form"
+say "sqlmap on the search parameters"
 bench_login jn.chief "$PASSWORD" "$OUT/sqlmap.cookies"
 cookie=$(cookie_header "$OUT/sqlmap.cookies")
-for target in "/enterprises?q=a&industry=x&sort=name" "/visits?q=a&from=2026-01-01" \
-  "/evaluations/2026-Q3?q=a&level=red" "/reports/monthly?month=2026-09&sort=visits"; do
-  "$venv/bin/sqlmap" -u "$base$target" --cookie "$cookie" --batch --level 2 --risk 1 \
-    --output-dir "$OUT/sqlmap" >>"$OUT/sqlmap.log" 2>&1 || true
+sqlmap_opts=(--batch --level 2 --risk 1 --dbms=PostgreSQL --output-dir "$OUT/sqlmap")
+params=("/enterprises?q=a&industry=x&sort=name" "/visits?q=a&from=2026-01-01"
+  "/evaluations/$(bench_last_quarter)?q=a&level=red" "/reports/monthly?month=2026-09&sort=visits")
+[ "${SQLMAP_PARAMS:-1}" = 1 ] || params=()
+for target in "${params[@]}"; do
+  "$venv/bin/sqlmap" -u "$base$target" --cookie "$cookie" "${sqlmap_opts[@]}" \
+    >>"$OUT/sqlmap.log" 2>&1 || true
 done
-"$venv/bin/sqlmap" -u "$base/login" --forms --batch --level 2 --risk 1 \
-  --output-dir "$OUT/sqlmap" >>"$OUT/sqlmap.log" 2>&1 || true
+
+# The POST forms, each as its role would fill it in. The form token is
+# per session, but sqlmap is told where to read it (--csrf-token/--csrf-url)
+# so that a rotated session or the pre-login cookie cannot make every
+# answer a refusal. (No --method POST: sqlmap would fetch the token page by
+# POST too, and be refused.) Prints "action<TAB>fields" of each form on a page worth
+# testing (not logout, the language switch or a destructive action).
+form_fields() {
+  python3 -c '
+import sys, urllib.parse
+from html.parser import HTMLParser
+skip = ("logout", "/lang", "delete", "disable", "enable", "revoke", "publish", "rotate", "retry")
+class Forms(HTMLParser):
+    def __init__(self):
+        super().__init__(); self.forms = []; self.form = None; self.select = None; self.text = None
+    def handle_starttag(self, tag, a):
+        a = dict(a)
+        if tag == "form" and (a.get("method") or "").lower() == "post":
+            self.form = {"action": a.get("action") or "", "fields": [], "seen": set()}
+        elif self.form is None:
+            return
+        elif tag == "input":
+            kind, name = (a.get("type") or "text").lower(), a.get("name")
+            if not name or kind in ("submit", "button", "file", "image", "reset"):
+                return
+            if kind in ("checkbox", "radio"):
+                if name in self.form["seen"]: return
+                self.form["seen"].add(name)
+            value = a.get("value") or ""
+            if not value and kind in ("text", "search", "tel", "email", "password", "number"):
+                value = "1" if kind == "number" else "test"
+            self.form["fields"].append((name, value))
+        elif tag == "select" and a.get("name"):
+            self.select = [a["name"], None]
+        elif tag == "option" and self.select is not None:
+            value = a.get("value") or ""
+            if self.select[1] is None and value or "selected" in a:
+                self.select[1] = value
+        elif tag == "textarea" and a.get("name"):
+            self.text = a["name"]
+    def handle_endtag(self, tag):
+        if self.form is None: return
+        if tag == "select" and self.select is not None:
+            self.form["fields"].append((self.select[0], self.select[1] or "")); self.select = None
+        elif tag == "textarea" and self.text:
+            self.form["fields"].append((self.text, "test")); self.text = None
+        elif tag == "form":
+            self.forms.append(self.form); self.form = None
+f = Forms(); f.feed(sys.stdin.read())
+for form in f.forms:
+    if form["action"] and not any(s in form["action"] for s in skip):
+        print(form["action"] + "\t" + urllib.parse.urlencode(form["fields"]))
+'
+}
+
+# The first link on a page that matches a pattern, e.g. an enterprise id.
+first_link() {
+  curl -fsS -b "$1" "$base$2" | grep -o "href=\"$3\"" | head -1 | sed 's/^href="//; s/"$//'
+}
+
+sqlmap_forms() {
+  local role=$1 jar=$OUT/sqlmap-$1.cookies page action fields
+  shift
+  bench_login "$role" "$PASSWORD" "$jar"
+  for page in "$@"; do
+    [ -n "$page" ] || continue
+    while IFS=$'\t' read -r action fields; do
+      say "sqlmap as $role: POST $action (the form on $page)"
+      "$venv/bin/sqlmap" -u "$base$action" --data "$fields" \
+        --cookie "$(cookie_header "$jar")" --csrf-token csrf --csrf-url "$base$page" \
+        --skip "csrf,form_token,version" "${sqlmap_opts[@]}" >>"$OUT/sqlmap.log" 2>&1 || true
+      forms_tried=$((forms_tried + 1))
+    done < <(curl -fsS -b "$jar" "$base$page" | form_fields)
+  done
+}
+forms_tried=0
+jar=$OUT/sqlmap-jn.officer1.cookies
+bench_login jn.officer1 "$PASSWORD" "$jar"
+enterprise=$(first_link "$jar" /enterprises '/enterprises/[0-9]*')
+sqlmap_forms jn.officer1 /enterprises/new "$enterprise/visits/new" "$enterprise/hazards/new" \
+  "$enterprise/disputes/new" "$enterprise/demands/new" "$enterprise/incidents/new" \
+  /trainings/new "$(first_link "$jar" /disputes '/disputes/[0-9]*')" \
+  "$(first_link "$jar" /demands '/demands/[0-9]*')" /account/password
+bench_login jn.chief "$PASSWORD" "$OUT/chief.cookies"
+sqlmap_forms jn.chief /evaluations \
+  "$(first_link "$OUT/chief.cookies" "/evaluations/$(bench_last_quarter)" "/evaluations/$(bench_last_quarter)/[0-9]*")"
+bench_login dept.fire "$PASSWORD" "$OUT/fire.cookies"
+push=$(first_link "$OUT/fire.cookies" /department '/department/pushes/[0-9]*')
+sqlmap_forms dept.fire "$push" "$(first_link "$OUT/fire.cookies" "$push" "$push/enterprises/[0-9]*")"
+bench_login admin "$PASSWORD" "$OUT/admin.cookies"
+sqlmap_forms admin /admin/departments /admin/policies/new \
+  "$(first_link "$OUT/admin.cookies" /admin/departments '/admin/departments/[0-9]*')"
+# Last, since its failures throttle: the login form, anonymous, each
+# request from another address (the demo trusts X-Forwarded-For here) so
+# that the per-address limit does not make every answer the same.
+say "sqlmap: POST /login"
+rm -f "$OUT/anon.cookies"
+curl -fsS -c "$OUT/anon.cookies" -o /dev/null "$base/login"
+"$venv/bin/sqlmap" -u "$base/login" --data "csrf=x&username=jn.officer1&password=test" \
+  --cookie "$(cookie_header "$OUT/anon.cookies")" --csrf-token csrf --csrf-url "$base/login" \
+  --skip csrf --tamper xforwardedfor "${sqlmap_opts[@]}" >>"$OUT/sqlmap.log" 2>&1 || true
+forms_tried=$((forms_tried + 1))
 
 printf '\nSanse external scans (%s), reports in %s\n\n' "$(date -u +%F)" "$OUT"
 for role in $ROLES; do
@@ -109,5 +214,5 @@ PY
 done
 injectable=$(grep -c "is vulnerable\|appears to be injectable\|is injectable" "$OUT/sqlmap.log" || true)
 tested=$(grep -c "do not appear to be injectable\|does not seem to be injectable" "$OUT/sqlmap.log" || true)
-printf 'sqlmap: %s injectable, %s "not injectable" verdicts (see %s/sqlmap.log)\n' \
-  "$injectable" "$tested" "$OUT"
+printf 'sqlmap: %s POST forms and %s pages of parameters; %s injectable, %s "not injectable" verdicts (see %s/sqlmap.log)\n' \
+  "$forms_tried" "${#params[@]}" "$injectable" "$tested" "$OUT"

@@ -659,7 +659,9 @@ async fn live(
     let events = state.live.subscribe();
     let closing = state.live.closing();
     let department_id = me.department_id;
-    let hello = stream::once(async { Ok(SseEvent::default().event("ready").data("")) });
+    // Every event carries data: a browser's EventSource drops an event whose
+    // data is empty, and the dashboard waits for "ready" to show it is live.
+    let hello = stream::once(async { Ok(SseEvent::default().event("ready").data("ready")) });
     let updates = stream::unfold(
         (events, closing),
         move |(mut events, mut closing)| async move {
@@ -677,7 +679,7 @@ async fn live(
                     }
                     Ok(LiveEvent::Push { .. }) => continue,
                     Ok(LiveEvent::Resync) | Err(RecvError::Lagged(_)) => {
-                        SseEvent::default().event("resync").data("")
+                        SseEvent::default().event("resync").data("resync")
                     }
                     Err(RecvError::Closed) => return None,
                 };

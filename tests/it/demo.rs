@@ -454,8 +454,9 @@ async fn a_year_of_field_work_ending_on_a_fixed_day() {
             count(pool, &format!("select count(*) from {table}")).await
         ));
     }
+    // How long it took is reported, not asserted: speed belongs to the
+    // benchmarks, and this machine is shared with the browser tests.
     println!("seeded in {took:?}: {}", counts.join(", "));
-    assert!(took.as_secs() < 10, "seeding took {took:?}");
     assert_history_sound(pool, today).await;
 
     // Visits every one to three months: about 5 to 9 a year per active

@@ -126,6 +126,28 @@ async fn drop_leftovers(conn: &mut PgConnection) {
 
 /// A fresh database cloned from the migrated template.
 pub async fn fresh_database() -> (PgConnectOptions, String) {
+    clone_database(&server().template).await
+}
+
+/// The name of a database holding the demo data (seeded once per test
+/// process, with history ending today), for cloning.
+static DEMO_TEMPLATE: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+
+/// A fresh database holding the demo data, as `sanse demo` seeds it.
+pub async fn demo_database() -> (PgConnectOptions, String) {
+    let template = DEMO_TEMPLATE
+        .get_or_init(|| async {
+            let (options, name) = fresh_database().await;
+            let pool = PgPool::connect_with(options).await.unwrap();
+            assert!(sanse::demo::seed_if_empty(&pool).await.unwrap());
+            pool.close().await;
+            name
+        })
+        .await;
+    clone_database(template).await
+}
+
+async fn clone_database(template: &str) -> (PgConnectOptions, String) {
     let server = server();
     let name = format!(
         "sanse_t_{}_{}",
@@ -137,8 +159,7 @@ pub async fn fresh_database() -> (PgConnectOptions, String) {
     let mut tries = 0;
     loop {
         let made = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-            "create database {name} template {}",
-            server.template
+            "create database {name} template {template}"
         )))
         .execute(&mut conn)
         .await;

@@ -11,6 +11,7 @@ mod access;
 mod api;
 mod auth;
 mod backup;
+mod browser;
 mod cli;
 mod dashboard;
 mod demands;
