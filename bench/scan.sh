@@ -22,11 +22,14 @@
 #
 # Knobs (environment): ROLES (jn.officer1 jn.chief dept.fire admin), SCAN_TIME
 # (300 s of wapiti per role), ATTACK_TIME (60 s per attack module), PORT
-# (18450), OUT (a temporary folder), SQLMAP_PARAMS=0 (sqlmap on the forms
-# only), SKIP_BUILD=1, SANSE_BIN.
+# (18450), OUT (a temporary folder), FORMS (whose forms sqlmap tries:
+# jn.officer1 jn.chief dept.fire admin login), SQLMAP_PARAMS=0 (no sqlmap on
+# the search parameters), SKIP_BUILD=1, SANSE_BIN.
 set -euo pipefail
 
 ROLES=${ROLES-jn.officer1 jn.chief dept.fire admin}
+# whose forms sqlmap fills in; `login` is the login form, anonymous
+FORMS=${FORMS-jn.officer1 jn.chief dept.fire admin login}
 SCAN_TIME=${SCAN_TIME:-300}
 # wapiti's scan time does not bound its attack modules; this does, per module
 ATTACK_TIME=${ATTACK_TIME:-60}
@@ -86,8 +89,12 @@ say "sqlmap on the search parameters"
 bench_login jn.chief "$PASSWORD" "$OUT/sqlmap.cookies"
 cookie=$(cookie_header "$OUT/sqlmap.cookies")
 sqlmap_opts=(--batch --level 2 --risk 1 --dbms=PostgreSQL --output-dir "$OUT/sqlmap")
+# The latest published quarter (the demo leaves the last one for the chief).
+quarter=$(curl -fsS -b "$OUT/sqlmap.cookies" "$base/evaluations" \
+  | grep -o 'href="/evaluations/[0-9]\{4\}-Q[1-4]"' | head -1 | sed 's|.*/||; s|"$||')
+[ -n "$quarter" ] || die "no evaluated quarter on /evaluations"
 params=("/enterprises?q=a&industry=x&sort=name" "/visits?q=a&from=2026-01-01"
-  "/evaluations/$(bench_last_quarter)?q=a&level=red" "/reports/monthly?month=2026-09&sort=visits")
+  "/evaluations/$quarter?q=a&level=red" "/reports/monthly?month=2026-09&sort=visits")
 [ "${SQLMAP_PARAMS:-1}" = 1 ] || params=()
 for target in "${params[@]}"; do
   "$venv/bin/sqlmap" -u "$base$target" --cookie "$cookie" "${sqlmap_opts[@]}" \
@@ -169,32 +176,45 @@ sqlmap_forms() {
   done
 }
 forms_tried=0
-jar=$OUT/sqlmap-jn.officer1.cookies
-bench_login jn.officer1 "$PASSWORD" "$jar"
-enterprise=$(first_link "$jar" /enterprises '/enterprises/[0-9]*')
-sqlmap_forms jn.officer1 /enterprises/new "$enterprise/visits/new" "$enterprise/hazards/new" \
-  "$enterprise/disputes/new" "$enterprise/demands/new" "$enterprise/incidents/new" \
-  /trainings/new "$(first_link "$jar" /disputes '/disputes/[0-9]*')" \
-  "$(first_link "$jar" /demands '/demands/[0-9]*')" /account/password
-bench_login jn.chief "$PASSWORD" "$OUT/chief.cookies"
-sqlmap_forms jn.chief /evaluations \
-  "$(first_link "$OUT/chief.cookies" "/evaluations/$(bench_last_quarter)" "/evaluations/$(bench_last_quarter)/[0-9]*")"
-bench_login dept.fire "$PASSWORD" "$OUT/fire.cookies"
-push=$(first_link "$OUT/fire.cookies" /department '/department/pushes/[0-9]*')
-sqlmap_forms dept.fire "$push" "$(first_link "$OUT/fire.cookies" "$push" "$push/enterprises/[0-9]*")"
-bench_login admin "$PASSWORD" "$OUT/admin.cookies"
-sqlmap_forms admin /admin/departments /admin/policies/new \
-  "$(first_link "$OUT/admin.cookies" /admin/departments '/admin/departments/[0-9]*')"
-# Last, since its failures throttle: the login form, anonymous, each
-# request from another address (the demo trusts X-Forwarded-For here) so
-# that the per-address limit does not make every answer the same.
-say "sqlmap: POST /login"
-rm -f "$OUT/anon.cookies"
-curl -fsS -c "$OUT/anon.cookies" -o /dev/null "$base/login"
-"$venv/bin/sqlmap" -u "$base/login" --data "csrf=x&username=jn.officer1&password=test" \
-  --cookie "$(cookie_header "$OUT/anon.cookies")" --csrf-token csrf --csrf-url "$base/login" \
-  --skip csrf --tamper xforwardedfor "${sqlmap_opts[@]}" >>"$OUT/sqlmap.log" 2>&1 || true
-forms_tried=$((forms_tried + 1))
+for who in $FORMS; do
+  case $who in
+    jn.officer1)
+      jar=$OUT/sqlmap-jn.officer1.cookies
+      bench_login jn.officer1 "$PASSWORD" "$jar"
+      enterprise=$(first_link "$jar" /enterprises '/enterprises/[0-9]*')
+      sqlmap_forms jn.officer1 /enterprises/new "$enterprise/visits/new" "$enterprise/hazards/new" \
+        "$enterprise/disputes/new" "$enterprise/demands/new" "$enterprise/incidents/new" \
+        /trainings/new "$(first_link "$jar" /disputes '/disputes/[0-9]*')" \
+        "$(first_link "$jar" /demands '/demands/[0-9]*')" /account/password ;;
+    jn.chief)
+      bench_login jn.chief "$PASSWORD" "$OUT/chief.cookies"
+      sqlmap_forms jn.chief /evaluations \
+        "$(first_link "$OUT/chief.cookies" "/evaluations/$quarter" "/evaluations/$quarter/[0-9]*")" ;;
+    dept.fire)
+      bench_login dept.fire "$PASSWORD" "$OUT/fire.cookies"
+      push=$(first_link "$OUT/fire.cookies" /department '/department/pushes/[0-9]*')
+      sqlmap_forms dept.fire "$push" "$(first_link "$OUT/fire.cookies" "$push" "$push/enterprises/[0-9]*")" ;;
+    admin)
+      bench_login admin "$PASSWORD" "$OUT/admin.cookies"
+      sqlmap_forms admin /admin/departments /admin/policies/new \
+        "$(first_link "$OUT/admin.cookies" /admin/departments '/admin/departments/[0-9]*')" ;;
+    login)
+      # Last, since its failures throttle: the login form, anonymous, each
+      # request from another address (the demo trusts X-Forwarded-For
+      # here) so that the per-address limit does not make every answer the
+      # same. A failed login answers 401, which sqlmap must be told is an
+      # answer.
+      say "sqlmap: POST /login"
+      rm -f "$OUT/anon.cookies"
+      curl -fsS -c "$OUT/anon.cookies" -o /dev/null "$base/login"
+      "$venv/bin/sqlmap" -u "$base/login" --data "csrf=x&username=jn.officer1&password=test" \
+        --cookie "$(cookie_header "$OUT/anon.cookies")" --csrf-token csrf --csrf-url "$base/login" \
+        --skip csrf --tamper xforwardedfor --ignore-code 401 "${sqlmap_opts[@]}" \
+        >>"$OUT/sqlmap.log" 2>&1 || true
+      forms_tried=$((forms_tried + 1)) ;;
+    *) die "FORMS: no forms known for $who" ;;
+  esac
+done
 
 printf '\nSanse external scans (%s), reports in %s\n\n' "$(date -u +%F)" "$OUT"
 for role in $ROLES; do
