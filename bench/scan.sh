@@ -187,9 +187,19 @@ for who in $FORMS; do
         /trainings/new "$(first_link "$jar" /disputes '/disputes/[0-9]*')" \
         "$(first_link "$jar" /demands '/demands/[0-9]*')" /account/password ;;
     jn.chief)
-      bench_login jn.chief "$PASSWORD" "$OUT/chief.cookies"
-      sqlmap_forms jn.chief /evaluations \
-        "$(first_link "$OUT/chief.cookies" "/evaluations/$quarter" "/evaluations/$quarter/[0-9]*")" ;;
+      # The run form; then the last complete quarter, run as a draft: a
+      # red enterprise's override form; then published: its objection form.
+      jar=$OUT/chief.cookies
+      bench_login jn.chief "$PASSWORD" "$jar"
+      draft=$(bench_last_quarter)
+      curl -fsS -o /dev/null -b "$jar" --data-urlencode "quarter=$draft" \
+        --data-urlencode "csrf=$(page_csrf "$jar" "$base/evaluations")" "$base/evaluations"
+      red=$(first_link "$jar" "/evaluations/$draft?level=red" "/evaluations/$draft/[0-9]*")
+      [ -n "$red" ] || die "no red enterprise in the $draft draft"
+      sqlmap_forms jn.chief /evaluations "$red"
+      curl -fsS -o /dev/null -b "$jar" \
+        --data-urlencode "csrf=$(page_csrf "$jar" "$base/evaluations")" "$base/evaluations/$draft/publish"
+      sqlmap_forms jn.chief "$red" ;;
     dept.fire)
       bench_login dept.fire "$PASSWORD" "$OUT/fire.cookies"
       push=$(first_link "$OUT/fire.cookies" /department '/department/pushes/[0-9]*')
