@@ -361,10 +361,13 @@ pub async fn enterprises(
 pub enum ApiErrorKind {
     BadRequest,
     Unauthorized,
+    Forbidden,
     NotFound,
     MethodNotAllowed,
+    TooLarge,
     Internal,
     Unavailable,
+    Timeout,
 }
 
 impl ApiErrorKind {
@@ -373,9 +376,12 @@ impl ApiErrorKind {
             ApiErrorKind::BadRequest => "bad_request",
             ApiErrorKind::Unauthorized => "unauthorized",
             ApiErrorKind::NotFound => "not_found",
+            ApiErrorKind::Forbidden => "forbidden",
             ApiErrorKind::MethodNotAllowed => "method_not_allowed",
+            ApiErrorKind::TooLarge => "too_large",
             ApiErrorKind::Internal => "internal",
             ApiErrorKind::Unavailable => "unavailable",
+            ApiErrorKind::Timeout => "timeout",
         }
     }
 
@@ -384,9 +390,12 @@ impl ApiErrorKind {
             ApiErrorKind::BadRequest => StatusCode::BAD_REQUEST,
             ApiErrorKind::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiErrorKind::NotFound => StatusCode::NOT_FOUND,
+            ApiErrorKind::Forbidden => StatusCode::FORBIDDEN,
             ApiErrorKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiErrorKind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             ApiErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiErrorKind::Timeout => StatusCode::GATEWAY_TIMEOUT,
         }
     }
 
@@ -411,6 +420,14 @@ impl ApiErrorKind {
             (ApiErrorKind::Unavailable, Lang::Zh) => "服务暂时不可用，请稍后重试。",
             (ApiErrorKind::Unavailable, Lang::En) => {
                 "The service is unavailable right now; please try again later."
+            }
+            (ApiErrorKind::Forbidden, Lang::Zh) => "无权执行此请求。",
+            (ApiErrorKind::Forbidden, Lang::En) => "This request is not allowed.",
+            (ApiErrorKind::TooLarge, Lang::Zh) => "请求内容过大。",
+            (ApiErrorKind::TooLarge, Lang::En) => "The request is too large.",
+            (ApiErrorKind::Timeout, Lang::Zh) => "处理超时，请稍后重试。",
+            (ApiErrorKind::Timeout, Lang::En) => {
+                "The request took too long; please try again later."
             }
         }
     }
@@ -493,7 +510,7 @@ impl IntoResponse for ApiError {
             ApiErrorKind::MethodNotAllowed => {
                 headers.insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
             }
-            ApiErrorKind::Unavailable => {
+            ApiErrorKind::Unavailable | ApiErrorKind::Timeout => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
             }
             _ => {}
@@ -526,6 +543,27 @@ fn json_response<T: Serialize>(status: StatusCode, body: &T) -> Response {
                 .into_response()
         }
     }
+}
+
+/// Whether a path belongs to the API, whose errors are JSON, never pages.
+pub fn is_api_path(path: &str) -> bool {
+    path == "/api" || path.starts_with("/api/")
+}
+
+/// The API's answer for an error that a layer gave (a timeout, a caught
+/// panic, a refused body) before or instead of an API handler.
+pub fn layer_error(kind: crate::error::ErrorKind, lang: Lang) -> Response {
+    use crate::error::ErrorKind;
+    let kind = match kind {
+        ErrorKind::BadRequest => ApiErrorKind::BadRequest,
+        ErrorKind::Forbidden | ErrorKind::Csrf => ApiErrorKind::Forbidden,
+        ErrorKind::NotFound => ApiErrorKind::NotFound,
+        ErrorKind::TooLarge => ApiErrorKind::TooLarge,
+        ErrorKind::Timeout => ApiErrorKind::Timeout,
+        ErrorKind::Unavailable => ApiErrorKind::Unavailable,
+        ErrorKind::Internal => ApiErrorKind::Internal,
+    };
+    ApiError::new(kind, lang).into_response()
 }
 
 async fn not_found(headers: HeaderMap) -> ApiError {

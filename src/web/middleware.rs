@@ -324,6 +324,10 @@ pub async fn error_pages(req: Request, next: Next) -> Response {
     if kind == ErrorKind::Internal {
         tracing::error!(%request_id, status = status.as_u16(), "error response");
     }
+    if crate::pushes::api::is_api_path(&path) {
+        // A partner system reads JSON, whatever answered.
+        return crate::pushes::api::layer_error(kind, lang);
+    }
     let t = lang.t();
     let message = match kind {
         ErrorKind::BadRequest => t.error_bad_request,

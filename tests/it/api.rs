@@ -1031,3 +1031,33 @@ async fn the_schema_checker_catches_drift_both_ways() {
         "a bad enum value and a reason without en: {errors:?}"
     );
 }
+
+/// A request that outlasts the server's limit is answered in JSON too (504,
+/// `timeout`, with Retry-After), never with a page: here the token table is
+/// locked by another transaction, so the token check waits.
+#[tokio::test]
+async fn a_request_that_takes_too_long_answers_in_json() {
+    let config = sanse::config::Config {
+        request_timeout: std::time::Duration::from_millis(300),
+        ..Default::default()
+    };
+    let app = TestApp::with_config(config).await;
+    let doc = openapi(&app).await;
+    let (_, x) = insert_token(&app, app.fixture.department_x).await;
+    let mut client = app.client();
+    let mut blocker = app.db.begin().await.unwrap();
+    sqlx::query("lock table api_token in access exclusive mode")
+        .execute(&mut *blocker)
+        .await
+        .unwrap();
+    let resp = get(&mut client, "/api/v1/pushes", &x).await;
+    blocker.rollback().await.unwrap();
+    assert_eq!(resp.status, StatusCode::GATEWAY_TIMEOUT, "{}", resp.body);
+    assert_eq!(resp.header("retry-after"), "5");
+    let body = check_response(&doc, "/api/v1/pushes", "get", &resp);
+    assert_eq!(body["error"]["code"], "timeout", "{body}");
+    assert!(body["error"]["message"].as_str().unwrap().contains("超时"));
+    // Once the lock is gone, the same request is answered.
+    let resp = get(&mut client, "/api/v1/pushes", &x).await;
+    assert_eq!(resp.status, StatusCode::OK, "after the lock: {}", resp.body);
+}
