@@ -129,8 +129,8 @@ http {
       proxy_set_header Connection "";
       proxy_set_header Host \$http_host;
       # Here the load generator plays fifty phones, so the address it sends
-      # is passed on; in production set it to \$remote_addr instead.
-      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+      # is passed on as it is; in production set it to \$remote_addr.
+      proxy_set_header X-Forwarded-For \$http_x_forwarded_for;
       # the department's live stream
       proxy_buffering off;
       proxy_read_timeout 1h;

@@ -10,7 +10,7 @@ pub struct Config {
     /// Extra origins allowed to POST (e.g. `https://sanse.example.gov.cn`
     /// behind a proxy that rewrites `Host`).
     pub trusted_origins: Vec<String>,
-    /// Take the client address from the first `X-Forwarded-For` entry
+    /// Take the client address from the last `X-Forwarded-For` entry
     /// (only behind a proxy that sets it).
     pub trust_forwarded_for: bool,
     /// Largest form body accepted, in bytes.

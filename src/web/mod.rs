@@ -156,22 +156,28 @@ pub fn request_lang(headers: &HeaderMap) -> Lang {
         .unwrap_or(Lang::Zh)
 }
 
-/// The client's address: the socket peer, or the first `X-Forwarded-For`
-/// entry when configured to trust a proxy.
+/// The client's address: the socket peer, or, when configured to trust a
+/// proxy, the last `X-Forwarded-For` entry. That is the one our proxy
+/// wrote; entries before it come from the client (nginx's
+/// `$proxy_add_x_forwarded_for` appends to what the client sent), so
+/// trusting the first would let anyone pick an address and step around the
+/// login throttling.
 pub fn client_addr(
     headers: &HeaderMap,
     extensions: &axum::http::Extensions,
     config: &Config,
 ) -> String {
     if config.trust_forwarded_for
-        && let Some(first) = headers
-            .get("x-forwarded-for")
+        && let Some(last) = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .next_back()
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.rsplit(',').next())
     {
-        let first = first.trim();
-        if !first.is_empty() && first.len() <= 64 {
-            return first.to_owned();
+        let last = last.trim();
+        if !last.is_empty() && last.len() <= 64 {
+            return last.to_owned();
         }
     }
     extensions

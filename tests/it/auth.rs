@@ -208,6 +208,48 @@ async fn one_address_gets_25_attempts_in_five_minutes() {
     assert_eq!(throttled, 1);
 }
 
+/// Behind a proxy (`--trust-forwarded-for`) the address is the last
+/// `X-Forwarded-For` entry, the one the proxy added: a client that writes
+/// its own entries in front cannot pass for fresh addresses.
+#[tokio::test]
+async fn behind_a_proxy_the_address_is_the_one_the_proxy_saw() {
+    let config = sanse::config::Config {
+        trust_forwarded_for: true,
+        ..Default::default()
+    };
+    let app = TestApp::with_config(config).await;
+    // Every request reaches Sanse from the proxy's socket.
+    let through_proxy = |forwarded: String| {
+        let mut client = app.client_from("10.0.0.2:5000");
+        client.forwarded_for = Some(forwarded);
+        client
+    };
+    for i in 0..25 {
+        let mut attacker = through_proxy(format!("198.51.100.{i}, 203.0.113.7"));
+        let resp = attacker.login(&format!("guess{i}"), "whatever-123").await;
+        assert_eq!(resp.status, StatusCode::UNAUTHORIZED);
+    }
+    let mut again = through_proxy("192.0.2.200, 203.0.113.7".to_owned());
+    assert_eq!(
+        again.login("officer.a", PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED,
+        "the 26th attempt from 203.0.113.7 is refused, whatever comes before it"
+    );
+    let mut neighbour = through_proxy("203.0.113.8".to_owned());
+    assert_eq!(
+        neighbour.login("officer.a", PASSWORD).await.status,
+        StatusCode::SEE_OTHER,
+        "another address behind the same proxy is not throttled"
+    );
+    let addresses: Vec<String> = sqlx::query_scalar(
+        "select distinct coalesce(addr, '') from audit_event where action like 'login%' order by 1",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(addresses, ["203.0.113.7", "203.0.113.8"]);
+}
+
 #[tokio::test]
 async fn logout_ends_the_session_and_the_old_cookie_is_refused() {
     let app = TestApp::new().await;

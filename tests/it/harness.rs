@@ -393,6 +393,7 @@ impl TestApp {
             cookies: HashMap::new(),
             csrf: None,
             addr: addr.parse().unwrap(),
+            forwarded_for: None,
         }
     }
 
@@ -496,6 +497,8 @@ pub struct Client {
     pub cookies: HashMap<String, String>,
     pub csrf: Option<String>,
     pub addr: SocketAddr,
+    /// Sent as `X-Forwarded-For` with every request (as a proxy would).
+    pub forwarded_for: Option<String>,
 }
 
 impl Client {
@@ -509,6 +512,10 @@ impl Client {
                 .join("; ");
             req.headers_mut()
                 .insert(header::COOKIE, cookie.parse().unwrap());
+        }
+        if let Some(forwarded) = &self.forwarded_for {
+            req.headers_mut()
+                .insert("x-forwarded-for", forwarded.parse().unwrap());
         }
         req.extensions_mut().insert(ConnectInfo(self.addr));
         let response = self.router.clone().oneshot(req).await.unwrap();
@@ -888,6 +895,10 @@ impl Client {
             .header(header::ACCEPT, "text/event-stream")
             .body(Body::empty())
             .unwrap();
+        if let Some(forwarded) = &self.forwarded_for {
+            req.headers_mut()
+                .insert("x-forwarded-for", forwarded.parse().unwrap());
+        }
         req.extensions_mut().insert(ConnectInfo(self.addr));
         let response = self.router.clone().oneshot(req).await.unwrap();
         let status = response.status();
