@@ -353,3 +353,136 @@ fn sigterm_under_load_finishes_what_was_accepted_and_stops_cleanly() {
     );
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// A request cut off in the middle of its transaction leaves nothing
+/// behind. Here the request time limit passes while a visit's audit row
+/// waits for a lock, after the visit, its officers and its form token were
+/// inserted. With a pool of one connection, the next requests must run on
+/// the connection the cut-off one held: the half-done transaction is rolled
+/// back, not carried into them, and the officer's retry of the same form
+/// saves the visit once.
+#[tokio::test]
+async fn a_request_cut_off_mid_transaction_leaves_nothing_behind() {
+    use sqlx::Connection;
+    let (options, db_name) = crate::harness::fresh_database().await;
+    let db = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with(options.clone())
+        .await
+        .unwrap();
+    let fixture = crate::harness::seed_fixture(&db).await;
+    sanse::enterprises::queries::industries(&db).await.unwrap();
+    let config = sanse::config::Config {
+        request_timeout: Duration::from_secs(2),
+        ..Default::default()
+    };
+    let app = TestApp::from_pool(db, config, fixture, db_name);
+    let enterprise = insert_enterprise(
+        &app.db,
+        fixture.station_a,
+        "中断测试企业有限公司",
+        Some(fixture.officer_a),
+    )
+    .await;
+    let mut client = app.login("officer.a").await;
+    let form = client
+        .get(&format!("/enterprises/{enterprise}/visits/new"))
+        .await;
+    let token = form.input_value("form_token").unwrap();
+    let day = form.input_value("visited_on").unwrap();
+    let me = fixture.officer_a.to_string();
+    let fields = |note: &'static str| {
+        vec![
+            ("visited_on".to_owned(), day.clone()),
+            ("kind".to_owned(), "routine".to_owned()),
+            ("officers".to_owned(), me.clone()),
+            ("notes".to_owned(), note.to_owned()),
+            ("form_token".to_owned(), token.clone()),
+        ]
+    };
+
+    // Another session holds the audit log: inserts into it wait.
+    let mut blocker = sqlx::PgConnection::connect_with(&options).await.unwrap();
+    sqlx::query("begin").execute(&mut blocker).await.unwrap();
+    sqlx::query("lock table audit_event in exclusive mode")
+        .execute(&mut blocker)
+        .await
+        .unwrap();
+    let path = format!("/enterprises/{enterprise}/visits");
+    let first = {
+        let mut client = app.client_with_session_of(&client);
+        let path = path.clone();
+        let fields = fields("被中断的走访");
+        tokio::spawn(async move {
+            let pairs: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            client.post(&path, &pairs).await
+        })
+    };
+    // Wait until the request has written the visit and waits on the log.
+    let deadline = Instant::now() + Duration::from_secs(2);
+    loop {
+        let stuck: bool = sqlx::query_scalar(
+            "select exists (select 1 from pg_locks w join pg_locks v on v.pid = w.pid
+                             where w.relation = 'audit_event'::regclass and not w.granted
+                               and v.relation = 'visit'::regclass and v.mode = 'RowExclusiveLock')",
+        )
+        .fetch_one(&mut blocker)
+        .await
+        .unwrap();
+        if stuck {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the request never waited with its visit written"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let cut = first.await.unwrap();
+    assert_eq!(cut.status, StatusCode::GATEWAY_TIMEOUT, "{}", cut.body);
+    sqlx::query("rollback").execute(&mut blocker).await.unwrap();
+
+    // The retry of the same form, on the only connection there is.
+    let pairs: Vec<(String, String)> = fields("重新提交的走访");
+    let pairs: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let retry = client.post(&path, &pairs).await;
+    assert_eq!(retry.status, StatusCode::SEE_OTHER, "{}", retry.body);
+    let again = client.post(&path, &pairs).await;
+    assert_eq!(
+        again.location(),
+        retry.location(),
+        "a double submit is one visit"
+    );
+
+    let notes: Vec<String> = sqlx::query_scalar("select notes from visit where enterprise_id = $1")
+        .bind(enterprise)
+        .fetch_all(&mut blocker)
+        .await
+        .unwrap();
+    assert_eq!(
+        notes,
+        ["重新提交的走访"],
+        "nothing of the cut-off request is kept"
+    );
+    let audited: i64 =
+        sqlx::query_scalar("select count(*) from audit_event where action = 'visit.create'")
+            .fetch_one(&mut blocker)
+            .await
+            .unwrap();
+    assert_eq!(audited, 1);
+    // and no transaction is left open on the server
+    let open: i64 = sqlx::query_scalar(
+        "select count(*) from pg_stat_activity
+         where datname = current_database() and state like 'idle in transaction%'",
+    )
+    .fetch_one(&mut blocker)
+    .await
+    .unwrap();
+    assert_eq!(open, 0, "a transaction was left open");
+}
