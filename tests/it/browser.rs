@@ -276,15 +276,13 @@ impl Browser {
 
     /// The element, waiting for it to appear.
     pub async fn find(&self, css: &str) -> Element {
-        match self
-            .c
-            .wait()
-            .at_most(PATIENCE)
-            .for_element(Locator::Css(css))
-            .await
-        {
+        self.wait_for(Locator::Css(css)).await
+    }
+
+    async fn wait_for(&self, what: Locator<'_>) -> Element {
+        match self.c.wait().at_most(PATIENCE).for_element(what).await {
             Ok(el) => el,
-            Err(e) => panic!("no {css} on {}: {e}", self.url_now().await),
+            Err(e) => panic!("no {what:?} on {}: {e}", self.url_now().await),
         }
     }
 
@@ -309,35 +307,22 @@ impl Browser {
     }
 
     pub async fn click(&self, css: &str) {
-        let el = self.find(css).await;
-        // A phone's viewport is short: bring the element into view first,
-        // as a thumb would.
-        self.c
-            .execute(
-                "arguments[0].scrollIntoView({block: 'center'});",
-                vec![serde_json::to_value(&el).unwrap()],
-            )
-            .await
-            .unwrap();
-        el.click().await.unwrap();
+        self.tap(&self.find(css).await).await;
     }
 
     /// Click a link by its exact text.
     pub async fn click_link(&self, text: &str) {
-        let el = match self
-            .c
-            .wait()
-            .at_most(PATIENCE)
-            .for_element(Locator::LinkText(text))
-            .await
-        {
-            Ok(el) => el,
-            Err(e) => panic!("no link {text:?} on {}: {e}", self.url_now().await),
-        };
+        self.tap(&self.wait_for(Locator::LinkText(text)).await)
+            .await;
+    }
+
+    /// Click an element after bringing it into view: a phone's viewport is
+    /// short, and a thumb scrolls first.
+    pub async fn tap(&self, el: &Element) {
         self.c
             .execute(
                 "arguments[0].scrollIntoView({block: 'center'});",
-                vec![serde_json::to_value(&el).unwrap()],
+                vec![serde_json::to_value(el).unwrap()],
             )
             .await
             .unwrap();
@@ -667,13 +652,7 @@ async fn officer_logs_an_inspection_on_a_phone() {
             .find(Locator::Css(&format!("input[type=radio][value={answer}]")))
             .await
             .unwrap();
-        b.c.execute(
-            "arguments[0].scrollIntoView({block: 'center'});",
-            vec![serde_json::to_value(&radio).unwrap()],
-        )
-        .await
-        .unwrap();
-        radio.click().await.unwrap();
+        b.tap(&radio).await;
         if i == 0 {
             let note = item.find(Locator::Css("input[type=text]")).await.unwrap();
             note.send_keys("消防通道被货物堵塞").await.unwrap();

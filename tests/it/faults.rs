@@ -354,6 +354,11 @@ fn sigterm_under_load_finishes_what_was_accepted_and_stops_cleanly() {
     let _ = std::fs::remove_dir_all(&root);
 }
 
+/// Form fields as `Client::post` takes them.
+fn borrowed<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'a str, &'a str)> {
+    fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
 /// A request cut off in the middle of its transaction leaves nothing
 /// behind. Here the request time limit passes while a visit's audit row
 /// waits for a lock, after the visit, its officers and its form token were
@@ -391,13 +396,13 @@ async fn a_request_cut_off_mid_transaction_leaves_nothing_behind() {
     let token = form.input_value("form_token").unwrap();
     let day = form.input_value("visited_on").unwrap();
     let me = fixture.officer_a.to_string();
-    let fields = |note: &'static str| {
+    let fields = |note: &'static str| -> Vec<(&'static str, String)> {
         vec![
-            ("visited_on".to_owned(), day.clone()),
-            ("kind".to_owned(), "routine".to_owned()),
-            ("officers".to_owned(), me.clone()),
-            ("notes".to_owned(), note.to_owned()),
-            ("form_token".to_owned(), token.clone()),
+            ("visited_on", day.clone()),
+            ("kind", "routine".to_owned()),
+            ("officers", me.clone()),
+            ("notes", note.to_owned()),
+            ("form_token", token.clone()),
         ]
     };
 
@@ -414,10 +419,7 @@ async fn a_request_cut_off_mid_transaction_leaves_nothing_behind() {
         let path = path.clone();
         let fields = fields("被中断的走访");
         tokio::spawn(async move {
-            let pairs: Vec<(&str, &str)> = fields
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect();
+            let pairs = borrowed(&fields);
             client.post(&path, &pairs).await
         })
     };
@@ -446,11 +448,8 @@ async fn a_request_cut_off_mid_transaction_leaves_nothing_behind() {
     sqlx::query("rollback").execute(&mut blocker).await.unwrap();
 
     // The retry of the same form, on the only connection there is.
-    let pairs: Vec<(String, String)> = fields("重新提交的走访");
-    let pairs: Vec<(&str, &str)> = pairs
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
+    let retry_fields = fields("重新提交的走访");
+    let pairs = borrowed(&retry_fields);
     let retry = client.post(&path, &pairs).await;
     assert_eq!(retry.status, StatusCode::SEE_OTHER, "{}", retry.body);
     let again = client.post(&path, &pairs).await;
