@@ -64,7 +64,7 @@ PG_SETTINGS=${PG_SETTINGS:--c shared_buffers=256MB -c max_wal_size=4GB}
 # shellcheck source=bench/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 lua=$repo/bench/http.lua
-# The seeded accounts (src/seed.rs: PASSWORD).
+# The seeded accounts (crates/demo/src/seed: PASSWORD).
 PASSWORD=sanse-seed-2026
 CHIEF=s001.chief
 DEPARTMENT_USER=dept.fire

@@ -37,7 +37,7 @@ PORT=${PORT:-18431}
 PG_SETTINGS=${PG_SETTINGS:--c shared_buffers=256MB}
 # shellcheck source=bench/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-# The seeded chief (src/seed.rs: PASSWORD).
+# The seeded chief (crates/demo/src/seed: PASSWORD).
 USERNAME=s001.chief
 PASSWORD=sanse-seed-2026
 # The app logs to stdout; keep its output to the figures.

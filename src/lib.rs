@@ -8,10 +8,9 @@ pub mod auth;
 pub mod charts;
 pub mod clock;
 pub mod config;
-pub mod credit_code;
+pub use credit_code;
 pub mod db;
 pub mod demands;
-pub mod demo;
 pub mod departments;
 pub mod disputes;
 pub mod enterprises;
@@ -27,7 +26,6 @@ pub mod pushes;
 pub mod random;
 pub mod reports;
 pub mod scoring;
-pub mod seed;
 pub mod trainings;
 pub mod visits;
 pub mod web;
@@ -45,7 +43,6 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::csrf::CsrfLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::services::ServeDir;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
@@ -103,13 +100,12 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         csrf = csrf.add_trusted_origin(origin)?;
     }
     let request_id = axum::http::HeaderName::from_static(REQUEST_ID_HEADER);
-    let static_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/static");
 
     let app = pages
         .merge(pushes::api::router())
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .nest_service("/static", ServeDir::new(static_dir))
+        .route("/static/{*path}", get(web::assets::serve))
         .fallback(not_found)
         .with_state(state.clone())
         .layer(

@@ -9,9 +9,9 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use sanse::auth::{Role, users};
 use sanse::config::Config;
-use sanse::db::embedded::EmbeddedPostgres;
 use sanse::i18n::Lang;
-use sanse::{AppState, db, demo};
+use sanse::{AppState, db};
+use sanse_pg::EmbeddedPostgres;
 use sqlx::PgPool;
 use sqlx::postgres::PgConnectOptions;
 
@@ -186,6 +186,37 @@ fn tune_allocator() {
     eprintln!("note: could not restart with {VAR} set ({err}); memory may grow after logins");
 }
 
+/// What the demo and the seed need of the application: its password hashes
+/// and its quarterly evaluation.
+const SEEDING: sanse_demo::App = sanse_demo::App {
+    hash_password: sanse::auth::password::hash_blocking,
+    evaluate: |pool, e| {
+        Box::pin(sanse::evaluations::service::run_as_chief(
+            pool,
+            e.station_id,
+            e.chief_id,
+            &e.quarter,
+            e.at,
+            e.on,
+        ))
+    },
+    publish: |pool, e| {
+        Box::pin(sanse::evaluations::service::publish_as_chief(
+            pool,
+            e.station_id,
+            e.chief_id,
+            &e.quarter,
+            e.at,
+            e.on,
+        ))
+    },
+};
+
+/// Today in China, where every station is.
+fn china_today() -> chrono::NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
+
 fn init_tracing(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
@@ -226,7 +257,7 @@ async fn tool_target(
 ) -> anyhow::Result<(std::path::PathBuf, String)> {
     match (embedded, &args.database_url) {
         (Some(pg), _) => Ok((pg.bin_dir().to_path_buf(), pg.url("sanse"))),
-        (None, Some(url)) => Ok((db::embedded::locate_binaries().await?, url.clone())),
+        (None, Some(url)) => Ok((sanse_pg::locate_binaries().await?, url.clone())),
         (None, None) => anyhow::bail!("no database"),
     }
 }
@@ -264,7 +295,7 @@ async fn serve(cli: &Cli, args: &ServeArgs, with_demo: bool) -> anyhow::Result<(
     let shutdown = shutdown_signal()?;
     let (pool, mut embedded) = open_database(&cli.db, args.db_connections).await?;
     let result = async {
-        if with_demo && demo::seed_if_empty(&pool).await? {
+        if with_demo && sanse_demo::seed_if_empty(&pool, china_today(), &SEEDING).await? {
             tracing::info!("demo data seeded");
         }
         let config = Config {
@@ -344,7 +375,7 @@ fn print_demo_accounts(bind: SocketAddr) {
         "  {:<16} {:<18} {:<11} description",
         "user name", "password", "role"
     );
-    for a in demo::ACCOUNTS {
+    for a in sanse_demo::accounts() {
         println!(
             "  {:<16} {:<18} {:<11} {} / {}",
             a.username, a.password, a.role, a.description_zh, a.description_en
@@ -378,9 +409,15 @@ async fn evaluate(
         return Ok(());
     }
     let started = std::time::Instant::now();
-    let now = chrono::Utc::now();
-    let today = (now + chrono::Duration::hours(8)).date_naive();
-    let summary = service::run(pool, station_id, quarter, None, now, today).await?;
+    let summary = service::run(
+        pool,
+        station_id,
+        quarter,
+        None,
+        chrono::Utc::now(),
+        china_today(),
+    )
+    .await?;
     let secs = started.elapsed().as_secs_f64();
     println!(
         "{station} {quarter}: {} enterprises assessed with policy v{} in {secs:.2} s ({:.0} per second)",
@@ -421,17 +458,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             seed,
         } => {
             let (pool, mut embedded) = open_database(&cli.db, 4).await?;
-            let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
-            let options = sanse::seed::SeedOptions {
+            let options = sanse_demo::seed::SeedOptions {
                 stations: *stations,
                 enterprises: *enterprises,
                 months: *months,
-                today,
+                today: china_today(),
                 seed: *seed,
             };
             // Progress on stderr, the report on stdout (bench/ reads it).
-            let result =
-                sanse::seed::seed_with_progress(&pool, options, |line| eprintln!("{line}")).await;
+            let result = sanse_demo::seed::seed_with_progress(&pool, options, &SEEDING, |line| {
+                eprintln!("{line}")
+            })
+            .await;
             close(pool, &mut embedded).await?;
             let report = result?;
             println!("{report}");
@@ -442,7 +480,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             pool.close().await;
             let result = async {
                 let (bin_dir, url) = tool_target(&cli.db, embedded.as_ref()).await?;
-                db::backup::backup(&bin_dir, &url, file).await
+                sanse_pg::tools::backup(&bin_dir, &url, file).await
             }
             .await;
             close_embedded(&mut embedded).await?;
@@ -466,7 +504,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     );
                 }
                 let (bin_dir, url) = tool_target(&cli.db, embedded.as_ref()).await?;
-                db::backup::restore(&bin_dir, &url, file).await?;
+                sanse_pg::tools::restore(&bin_dir, &url, file).await?;
                 // A backup of an older version gets the newer migrations.
                 let pool = db::connect(url.parse().context("the database URL")?, 2).await?;
                 let migrated = db::migrate(&pool).await;

@@ -1,7 +1,4 @@
-//! Database access: the pool, the embedded PostgreSQL cluster, migrations.
-
-pub mod backup;
-pub mod embedded;
+//! Database access: the pool and the migrations.
 
 use std::time::Duration;
 

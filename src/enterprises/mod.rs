@@ -155,7 +155,13 @@ impl EnterpriseForm {
         let credit_code = match CreditCode::parse(&self.credit_code) {
             Ok(code) => Some(code),
             Err(err) => {
-                e.add("credit_code", err.message(lang));
+                e.add(
+                    "credit_code",
+                    match lang {
+                        Lang::Zh => err.message_zh(),
+                        Lang::En => err.message_en(),
+                    },
+                );
                 None
             }
         };

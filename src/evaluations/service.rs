@@ -537,3 +537,33 @@ pub async fn rescore(
     }
     Ok(differences)
 }
+
+/// [`run`] for a caller outside a request (the demo and the seed), as the
+/// chief `chief_id` of `station_id`: how many enterprises were assessed.
+pub async fn run_as_chief(
+    db: &PgPool,
+    station_id: i64,
+    chief_id: i64,
+    quarter: &str,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+) -> anyhow::Result<u64> {
+    let quarter = Quarter::parse(quarter).ok_or_else(|| anyhow::anyhow!("no quarter {quarter}"))?;
+    let run = run(db, station_id, quarter, Some(chief_id), now, today).await?;
+    Ok(run.assessed as u64)
+}
+
+/// [`publish`] for a caller outside a request: how many re-inspections were
+/// scheduled and pushes written.
+pub async fn publish_as_chief(
+    db: &PgPool,
+    station_id: i64,
+    chief_id: i64,
+    quarter: &str,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+) -> anyhow::Result<(u64, u64)> {
+    let quarter = Quarter::parse(quarter).ok_or_else(|| anyhow::anyhow!("no quarter {quarter}"))?;
+    let published = publish(db, station_id, quarter, chief_id, now, today).await?;
+    Ok((published.reinspections, published.pushes.len() as u64))
+}

@@ -1,6 +1,7 @@
 //! Pieces every page shares: the per-request context, cookies, the page
 //! context handed to templates, and the middleware stack.
 
+pub mod assets;
 pub mod csv;
 pub mod form;
 pub mod middleware;
@@ -217,22 +218,6 @@ pub fn safe_next(next: Option<&str>) -> Option<String> {
         && next.len() <= 512
         && !next.chars().any(|c| c.is_control() || c == '\\');
     ok.then(|| next.to_owned())
-}
-
-/// A short fingerprint of the static files, appended to their URLs so that a new
-/// release is fetched at once despite the long cache lifetime.
-pub fn asset_version() -> &'static str {
-    static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-        // Every file the pages link with `?v=`: a change to any of them
-        // changes the version, so browsers fetch it again.
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/static/");
-        let mut bytes = Vec::new();
-        for file in ["app.css", "print.css", "live.js"] {
-            bytes.extend(std::fs::read(format!("{dir}{file}")).unwrap_or_default());
-        }
-        crate::random::hex(&crate::random::sha256(&bytes)[..6])
-    });
-    VERSION.as_str()
 }
 
 /// A time as read in China Standard Time (UTC+8), where every station is.

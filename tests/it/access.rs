@@ -51,6 +51,11 @@ pub(crate) const MATRIX: &[(&str, &str, &str)] = &[
         "/readyz",
         "200 200 200 200 200 200 200 200 200 200 200",
     ),
+    (
+        "GET",
+        "/static/{*path}",
+        "200 200 200 200 200 200 200 200 200 200 200",
+    ),
     // one's own password
     (
         "GET",
@@ -563,6 +568,7 @@ pub(crate) fn concrete(route: &str, ids: &Ids, app: &TestApp) -> String {
         .replace("{delivery}", &ids.delivery_x.to_string())
         .replace("{version}", "1")
         .replace("{*rest}", "v2/pushes")
+        .replace("{*path}", "app.css")
 }
 
 async fn scalar(app: &TestApp, sql: &str, binds: &[i64]) -> i64 {

@@ -91,7 +91,7 @@ fn backup_file(name: &str) -> PathBuf {
 async fn the_demo_goes_to_a_file_and_back_identical() {
     let (options_a, _) = fresh_database().await;
     let a = PgPool::connect_with(options_a.clone()).await.unwrap();
-    assert!(sanse::demo::seed_if_empty(&a).await.unwrap());
+    assert!(crate::harness::seed_demo(&a).await);
     let original = contents(&a).await;
     let rows: i64 = original
         .iter()

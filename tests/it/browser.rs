@@ -23,7 +23,7 @@ use sqlx::PgPool;
 use crate::harness::{Fixture, TestApp, demo_database};
 
 /// The demo accounts' password.
-const DEMO_PASSWORD: &str = sanse::demo::PASSWORD;
+const DEMO_PASSWORD: &str = sanse_demo::PASSWORD;
 /// How long to wait for something to show up.
 const PATIENCE: Duration = Duration::from_secs(15);
 

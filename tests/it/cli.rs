@@ -11,8 +11,13 @@ use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_sanse");
 
+/// The binary, started in the folder that holds `data_dir`: nothing of the
+/// build folder (templates, static files) may be needed at run time.
 fn sanse(data_dir: &Path) -> Command {
     let mut cmd = Command::new(BIN);
+    if let Some(parent) = data_dir.parent() {
+        cmd.current_dir(parent);
+    }
     cmd.env_remove("DATABASE_URL")
         .env("RUST_LOG", "warn")
         .arg("--data-dir")
@@ -114,6 +119,29 @@ fn demo_starts_its_own_database_serves_and_stops_cleanly() {
     let login = http_get(&addr, "/login");
     assert!(login.starts_with("HTTP/1.1 200"), "{login}");
     assert!(login.contains("三色预警"));
+    // Started far from the build folder, it still serves its static files,
+    // and the pages link them with the version they are served under.
+    let css = http_get(&addr, "/static/app.css");
+    assert!(css.starts_with("HTTP/1.1 200"), "{css}");
+    assert!(
+        css.to_ascii_lowercase().contains("content-type: text/css"),
+        "{css}"
+    );
+    let etag = css
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("etag: ")
+                .or_else(|| l.strip_prefix("ETag: "))
+        })
+        .expect("an entity tag")
+        .trim()
+        .trim_matches('"')
+        .to_owned();
+    assert_eq!(etag.len(), 12, "{etag}");
+    assert!(
+        login.contains(&format!("/static/app.css?v={etag}")),
+        "the page links the served version"
+    );
     assert!(
         data.join("PG_VERSION").exists(),
         "cluster created in the data dir"

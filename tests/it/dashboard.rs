@@ -568,7 +568,7 @@ async fn the_enterprise_page_draws_its_level_timeline() {
 async fn the_demo_chief_home_renders_its_charts() {
     let (options, db_name) = fresh_database().await;
     let pool = PgPool::connect_with(options).await.unwrap();
-    assert!(sanse::demo::seed_if_empty(&pool).await.unwrap());
+    assert!(crate::harness::seed_demo(&pool).await);
     let app = TestApp::from_pool(
         pool,
         sanse::config::Config::default(),
@@ -576,7 +576,7 @@ async fn the_demo_chief_home_renders_its_charts() {
         db_name,
     );
     let mut chief = app.client();
-    chief.login("jn.chief", sanse::demo::PASSWORD).await;
+    chief.login("jn.chief", sanse_demo::PASSWORD).await;
     let station: i64 =
         sqlx::query_scalar("select station_id from app_user where username = 'jn.chief'")
             .fetch_one(&app.db)

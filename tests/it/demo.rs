@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use chrono::NaiveDate;
 use sanse::credit_code::CreditCode;
-use sanse::demo;
+use sanse_demo as demo;
 use sqlx::PgPool;
 
 use crate::harness::{TestApp, fresh_database};
@@ -35,7 +35,11 @@ async fn seeded_on(today: NaiveDate) -> (PgPool, std::time::Duration) {
     let (options, _) = fresh_database().await;
     let pool = PgPool::connect_with(options).await.unwrap();
     let started = Instant::now();
-    assert!(demo::seed_if_empty_on(&pool, today).await.unwrap());
+    assert!(
+        demo::seed_if_empty_on(&pool, today, &crate::harness::SEEDING)
+            .await
+            .unwrap()
+    );
     (pool, started.elapsed())
 }
 
@@ -347,7 +351,7 @@ async fn seeds_an_empty_database_once() {
     let (options, _) = fresh_database().await;
     let pool = &PgPool::connect_with(options).await.unwrap();
     assert!(
-        demo::seed_if_empty(pool).await.unwrap(),
+        crate::harness::seed_demo(pool).await,
         "seeds an empty database"
     );
 
@@ -383,14 +387,14 @@ async fn seeds_an_empty_database_once() {
     assert_eq!(roles_without_users, 0, "every role has a user");
     assert_eq!(
         count(pool, "select count(*) from app_user").await,
-        demo::ACCOUNTS.len() as i64
+        demo::accounts().len() as i64
     );
 
     let total = "select (select count(*) from station) + (select count(*) from app_user)
                       + (select count(*) from department) + (select count(*) from enterprise)";
     let before = count(pool, total).await;
     assert!(
-        !demo::seed_if_empty(pool).await.unwrap(),
+        !crate::harness::seed_demo(pool).await,
         "a second call seeds nothing"
     );
     assert_eq!(count(pool, total).await, before);
@@ -400,7 +404,7 @@ async fn seeds_an_empty_database_once() {
 async fn a_database_with_data_is_never_seeded() {
     // the harness fixture already holds stations and users
     let app = TestApp::new().await;
-    assert!(!demo::seed_if_empty(&app.db).await.unwrap());
+    assert!(!crate::harness::seed_demo(&app.db).await);
     assert_eq!(count(&app.db, "select count(*) from enterprise").await, 0);
 }
 
@@ -408,10 +412,10 @@ async fn a_database_with_data_is_never_seeded() {
 async fn every_demo_account_logs_in_to_its_home_page() {
     let (options, db_name) = fresh_database().await;
     let pool = PgPool::connect_with(options).await.unwrap();
-    demo::seed_if_empty(&pool).await.unwrap();
+    crate::harness::seed_demo(&pool).await;
     let fixture = crate::harness::Fixture::empty();
     let app = TestApp::from_pool(pool, sanse::config::Config::default(), fixture, db_name);
-    for account in demo::ACCOUNTS {
+    for account in demo::accounts() {
         let mut client = app.client();
         let resp = client.login(account.username, account.password).await;
         assert_eq!(
@@ -854,8 +858,14 @@ async fn the_demo_has_published_quarters_and_leaves_the_last_one_to_run() {
     let (options, _) = fresh_database().await;
     let pool = &PgPool::connect_with(options).await.unwrap();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
-    assert!(demo::seed_if_empty_on(pool, today).await.unwrap());
-    demo::publish_history(pool, today).await.unwrap();
+    assert!(
+        demo::seed_if_empty_on(pool, today, &crate::harness::SEEDING)
+            .await
+            .unwrap()
+    );
+    demo::publish_history(pool, today, &crate::harness::SEEDING)
+        .await
+        .unwrap();
     let quarters: Vec<String> = sqlx::query_scalar(
         "select distinct quarter from evaluation where status = 'published' order by quarter",
     )

@@ -14,8 +14,8 @@ use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use sanse::config::Config;
-use sanse::db::embedded::EmbeddedPostgres;
 use sanse::{AppState, db};
+use sanse_pg::EmbeddedPostgres;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, PgConnection, PgPool};
 use tower::ServiceExt;
@@ -129,6 +129,40 @@ pub async fn fresh_database() -> (PgConnectOptions, String) {
     clone_database(&server().template).await
 }
 
+/// What the demo and the seed need of the application, as `sanse` gives it.
+pub const SEEDING: sanse_demo::App = sanse_demo::App {
+    hash_password: sanse::auth::password::hash_blocking,
+    evaluate: |pool, e| {
+        Box::pin(sanse::evaluations::service::run_as_chief(
+            pool,
+            e.station_id,
+            e.chief_id,
+            &e.quarter,
+            e.at,
+            e.on,
+        ))
+    },
+    publish: |pool, e| {
+        Box::pin(sanse::evaluations::service::publish_as_chief(
+            pool,
+            e.station_id,
+            e.chief_id,
+            &e.quarter,
+            e.at,
+            e.on,
+        ))
+    },
+};
+
+/// Seed the demo into `pool` as `sanse demo` does, with its history ending
+/// today (China time); whether it seeded.
+pub async fn seed_demo(pool: &PgPool) -> bool {
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    sanse_demo::seed_if_empty(pool, today, &SEEDING)
+        .await
+        .unwrap()
+}
+
 /// The name of a database holding the demo data (seeded once per test
 /// process, with history ending today), for cloning.
 static DEMO_TEMPLATE: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
@@ -139,7 +173,7 @@ pub async fn demo_database() -> (PgConnectOptions, String) {
         .get_or_init(|| async {
             let (options, name) = fresh_database().await;
             let pool = PgPool::connect_with(options).await.unwrap();
-            assert!(sanse::demo::seed_if_empty(&pool).await.unwrap());
+            assert!(seed_demo(&pool).await);
             pool.close().await;
             name
         })

@@ -659,7 +659,7 @@ async fn the_demo_month_adds_up() {
     let (options, db_name) = fresh_database().await;
     let pool = PgPool::connect_with(options).await.unwrap();
     assert!(
-        sanse::demo::seed_if_empty_on(&pool, day("2026-04-20"))
+        sanse_demo::seed_if_empty_on(&pool, day("2026-04-20"), &crate::harness::SEEDING)
             .await
             .unwrap()
     );
@@ -671,7 +671,7 @@ async fn the_demo_month_adds_up() {
     );
     let month = Month::parse(MONTH).unwrap();
     let mut chief = app.client();
-    let login = chief.login("jn.chief", sanse::demo::PASSWORD).await;
+    let login = chief.login("jn.chief", sanse_demo::PASSWORD).await;
     assert_eq!(login.status, StatusCode::SEE_OTHER);
     let station: i64 = sqlx::query_scalar("select station_id from station where code = 'jiangnan'")
         .fetch_one(&app.db)

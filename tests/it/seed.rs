@@ -4,7 +4,9 @@
 use chrono::NaiveDate;
 use sanse::credit_code::CreditCode;
 use sanse::scoring::Quarter;
-use sanse::seed::{self, SeedOptions};
+use sanse_demo::seed::{self, SeedOptions};
+
+use crate::harness::SEEDING;
 use sqlx::PgPool;
 
 use crate::harness::{Fixture, TestApp, fresh_database};
@@ -43,7 +45,7 @@ const PUBLISHED: [&str; 3] = ["2025-Q3", "2025-Q4", "2026-Q1"];
 async fn seeded(opts: SeedOptions) -> (PgPool, seed::SeedReport, String) {
     let (options_db, db_name) = fresh_database().await;
     let pool = PgPool::connect_with(options_db).await.unwrap();
-    let report = seed::seed(&pool, opts).await.unwrap();
+    let report = seed::seed(&pool, opts, &SEEDING).await.unwrap();
     (pool, report, db_name)
 }
 
@@ -69,7 +71,7 @@ async fn seeds_a_consistent_history_and_only_into_an_empty_database() {
     let (options_db, _) = fresh_database().await;
     let pool = PgPool::connect_with(options_db).await.unwrap();
     let keys_before = keys_and_indexes(&pool).await;
-    let report = seed::seed(&pool, options()).await.unwrap();
+    let report = seed::seed(&pool, options(), &SEEDING).await.unwrap();
     eprintln!("{report}");
 
     // The foreign keys and the search index dropped for the load are all
@@ -326,7 +328,10 @@ async fn seeds_a_consistent_history_and_only_into_an_empty_database() {
 
     // A second run is refused and changes nothing.
     let before = count(&pool, "select count(*) from visit").await;
-    let err = seed::seed(&pool, options()).await.unwrap_err().to_string();
+    let err = seed::seed(&pool, options(), &SEEDING)
+        .await
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("already holds data"), "{err}");
     assert!(err.contains("2 stations"), "{err}");
     assert_eq!(count(&pool, "select count(*) from visit").await, before);
@@ -446,7 +451,7 @@ async fn departments_subscribe_and_every_complete_quarter_is_published() {
     let (options_db, db_name) = fresh_database().await;
     let pool = PgPool::connect_with(options_db).await.unwrap();
     let mut progress = Vec::new();
-    let report = seed::seed_with_progress(&pool, published_options(), |line| {
+    let report = seed::seed_with_progress(&pool, published_options(), &SEEDING, |line| {
         progress.push(line.to_owned())
     })
     .await

@@ -46,7 +46,6 @@
 //! past the block with `setval` before commit. A rollback leaves only a gap
 //! in the sequences.
 
-use crate::demo::{DEPARTMENTS, SUBSCRIPTIONS};
 use std::fmt;
 use std::time::{Duration, Instant};
 
@@ -55,9 +54,14 @@ use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveTime, Utc};
 use sqlx::{PgConnection, PgPool};
 use tokio::sync::mpsc;
 
-use crate::credit_code::CreditCode;
-use crate::evaluations::service;
-use crate::scoring::Quarter;
+use credit_code::CreditCode;
+
+use crate::rng::Rng;
+use crate::{App, Evaluation, Quarter};
+
+mod words;
+
+use words::*;
 
 /// The password of every seeded account (`s001.chief`, `s001.o001`, …).
 pub const PASSWORD: &str = "sanse-seed-2026";
@@ -180,8 +184,8 @@ fn plural(n: u64, one: &str) -> String {
 /// Fill an empty database with synthetic data (see the module
 /// documentation). Refuses a database that already has a branch, station,
 /// department, user or enterprise.
-pub async fn seed(pool: &PgPool, opts: SeedOptions) -> anyhow::Result<SeedReport> {
-    seed_with_progress(pool, opts, |_| {}).await
+pub async fn seed(pool: &PgPool, opts: SeedOptions, app: &App) -> anyhow::Result<SeedReport> {
+    seed_with_progress(pool, opts, app, |_| {}).await
 }
 
 /// [`seed`], telling `progress` what it has done so far: one line after the
@@ -189,10 +193,11 @@ pub async fn seed(pool: &PgPool, opts: SeedOptions) -> anyhow::Result<SeedReport
 pub async fn seed_with_progress(
     pool: &PgPool,
     opts: SeedOptions,
+    app: &App,
     mut progress: impl FnMut(&str) + Send,
 ) -> anyhow::Result<SeedReport> {
     let started = Instant::now();
-    let (mut rows, chiefs) = load(pool, &opts).await?;
+    let (mut rows, chiefs) = load(pool, &opts, app).await?;
     let loading = started.elapsed();
     let loaded_rows: u64 = rows.iter().map(|(_, n)| n).sum();
     progress(&format!(
@@ -203,7 +208,7 @@ pub async fn seed_with_progress(
 
     let publishing_started = Instant::now();
     let quarters = complete_quarters(&opts)?;
-    publish_quarters(pool, &chiefs, &quarters, opts.today, &mut progress).await?;
+    publish_quarters(pool, app, &chiefs, &quarters, opts.today, &mut progress).await?;
     rows.extend(published_rows(pool).await?);
     if !quarters.is_empty() {
         // As after the load: the pages and benchmarks that follow are
@@ -237,10 +242,12 @@ struct Chief {
 async fn load(
     pool: &PgPool,
     opts: &SeedOptions,
+    app: &App,
 ) -> anyhow::Result<(Vec<(&'static str, u64)>, Vec<Chief>)> {
     let opts = *opts;
     let plan_dates = Calendar::new(&opts)?;
-    let hash = tokio::task::spawn_blocking(|| crate::auth::password::hash_blocking(PASSWORD))
+    let hash_password = app.hash_password;
+    let hash = tokio::task::spawn_blocking(move || hash_password(PASSWORD))
         .await
         .context("hashing the seed password")??;
 
@@ -531,7 +538,7 @@ async fn insert_people(
     .collect();
     rows.push(("station", codes.len() as u64));
 
-    let mut rng = Rng::new(opts.seed ^ 0x5345_4544_5553_4552);
+    let mut rng = seeded(opts.seed ^ 0x5345_4544_5553_4552);
     let mut usernames = Vec::new();
     let mut display_names = Vec::new();
     let mut roles = Vec::new();
@@ -540,12 +547,12 @@ async fn insert_people(
         let station_id = by_code[code];
         let officers = officers_for(station_size(opts, k as u32));
         usernames.push(format!("{code}.chief"));
-        display_names.push(rng.person_name());
+        display_names.push(rng.person_name(words::names()));
         roles.push("chief".to_owned());
         user_stations.push(station_id);
         for o in 1..=officers {
             usernames.push(format!("{code}.o{o:03}"));
-            display_names.push(rng.person_name());
+            display_names.push(rng.person_name(words::names()));
             roles.push("officer".to_owned());
             user_stations.push(station_id);
         }
@@ -608,9 +615,18 @@ async fn insert_departments(
     first_station: i64,
     rows: &mut Vec<(&'static str, u64)>,
 ) -> anyhow::Result<()> {
-    let codes: Vec<String> = DEPARTMENTS.iter().map(|d| d.0.to_owned()).collect();
-    let names: Vec<String> = DEPARTMENTS.iter().map(|d| d.1.to_owned()).collect();
-    let names_en: Vec<String> = DEPARTMENTS.iter().map(|d| d.2.to_owned()).collect();
+    let codes: Vec<String> = crate::demo::departments()
+        .iter()
+        .map(|d| d.0.to_owned())
+        .collect();
+    let names: Vec<String> = crate::demo::departments()
+        .iter()
+        .map(|d| d.1.to_owned())
+        .collect();
+    let names_en: Vec<String> = crate::demo::departments()
+        .iter()
+        .map(|d| d.2.to_owned())
+        .collect();
     let departments = sqlx::query!(
         "insert into department (code, name, name_en)
          select code, name, name_en
@@ -624,13 +640,13 @@ async fn insert_departments(
     .await?
     .rows_affected();
     ensure!(
-        departments == DEPARTMENTS.len() as u64,
+        departments == crate::demo::departments().len() as u64,
         "inserted {departments} departments of {}",
-        DEPARTMENTS.len()
+        crate::demo::departments().len()
     );
     rows.push(("department", departments));
 
-    let accounts: Vec<&crate::demo::DemoAccount> = crate::demo::ACCOUNTS
+    let accounts: Vec<&crate::demo::DemoAccount> = crate::demo::accounts()
         .iter()
         .filter(|a| a.role == "department")
         .collect();
@@ -653,22 +669,31 @@ async fn insert_departments(
     .await?
     .rows_affected();
     ensure!(
-        users == DEPARTMENTS.len() as u64 && users == accounts.len() as u64,
+        users == crate::demo::departments().len() as u64 && users == accounts.len() as u64,
         "inserted {users} department users for {} departments",
-        DEPARTMENTS.len()
+        crate::demo::departments().len()
     );
     match rows.iter_mut().find(|(table, _)| *table == "app_user") {
         Some((_, n)) => *n += users,
         None => rows.push(("app_user", users)),
     }
 
-    let sub_codes: Vec<String> = SUBSCRIPTIONS.iter().map(|s| s.0.to_owned()).collect();
-    let sub_stations: Vec<Option<i64>> = SUBSCRIPTIONS
+    let sub_codes: Vec<String> = crate::demo::subscriptions()
+        .iter()
+        .map(|s| s.0.to_owned())
+        .collect();
+    let sub_stations: Vec<Option<i64>> = crate::demo::subscriptions()
         .iter()
         .map(|s| s.1.then_some(first_station))
         .collect();
-    let levels: Vec<String> = SUBSCRIPTIONS.iter().map(|s| s.2.to_owned()).collect();
-    let industries: Vec<String> = SUBSCRIPTIONS.iter().map(|s| s.3.to_owned()).collect();
+    let levels: Vec<String> = crate::demo::subscriptions()
+        .iter()
+        .map(|s| s.2.to_owned())
+        .collect();
+    let industries: Vec<String> = crate::demo::subscriptions()
+        .iter()
+        .map(|s| s.3.to_owned())
+        .collect();
     let subscriptions = sqlx::query!(
         "insert into subscription (department_id, station_id, levels, industries)
          select d.department_id, x.station_id, x.levels::tier_level[], x.industries::text[]
@@ -685,9 +710,9 @@ async fn insert_departments(
     .await?
     .rows_affected();
     ensure!(
-        subscriptions == SUBSCRIPTIONS.len() as u64,
+        subscriptions == crate::demo::subscriptions().len() as u64,
         "inserted {subscriptions} subscriptions of {}",
-        SUBSCRIPTIONS.len()
+        crate::demo::subscriptions().len()
     );
     rows.push(("subscription", subscriptions));
     Ok(())
@@ -726,6 +751,7 @@ fn publication(quarter: Quarter, today: NaiveDate) -> (NaiveDate, DateTime<Utc>)
 /// each push on the department's previous push from the station.
 async fn publish_quarters(
     pool: &PgPool,
+    app: &App,
     chiefs: &[Chief],
     quarters: &[Quarter],
     today: NaiveDate,
@@ -745,27 +771,32 @@ async fn publish_quarters(
         let (mut assessed, mut reinspections, mut pushes) = (0_u64, 0_u64, 0_u64);
         let (mut running, mut publishing) = (Duration::ZERO, Duration::ZERO);
         for chief in chiefs {
-            let failed = |e: service::EvalError| {
-                anyhow::anyhow!(
-                    "evaluating and publishing {quarter} at station id {}: {e} (the load is \
+            let failed = || {
+                format!(
+                    "evaluating and publishing {quarter} at station id {} (the load is \
                      committed, and the quarters before are published)",
                     chief.station_id
                 )
             };
+            let evaluation = Evaluation {
+                station_id: chief.station_id,
+                chief_id: chief.user_id,
+                quarter: quarter.to_string(),
+                at,
+                on,
+            };
             let started = Instant::now();
-            let run = service::run(pool, chief.station_id, quarter, Some(chief.user_id), at, on)
+            assessed += (app.evaluate)(pool, &evaluation)
                 .await
-                .map_err(failed)?;
+                .with_context(failed)?;
             running += started.elapsed();
             let started = Instant::now();
-            let published =
-                service::publish(pool, chief.station_id, quarter, chief.user_id, at, on)
-                    .await
-                    .map_err(failed)?;
+            let (scheduled, written) = (app.publish)(pool, &evaluation)
+                .await
+                .with_context(failed)?;
             publishing += started.elapsed();
-            assessed += run.assessed as u64;
-            reinspections += published.reinspections;
-            pushes += published.pushes.len() as u64;
+            reinspections += scheduled;
+            pushes += written;
         }
         progress(&format!(
             "{quarter} published {on}: {assessed} enterprises evaluated in {:.1} s, \
@@ -1221,79 +1252,28 @@ fn quarter_start(d: NaiveDate) -> NaiveDate {
 // Randomness
 // ---------------------------------------------------------------------------
 
-/// splitmix64: tiny, fixed and portable, so a seed means the same data
-/// everywhere.
-#[derive(Debug, Clone)]
-struct Rng(u64);
+/// The seed's generator: the shared one, one step in (as the seed always was).
+fn seeded(seed: u64) -> Rng {
+    let mut rng = Rng::new(seed);
+    rng.next_u64();
+    rng
+}
 
-impl Rng {
-    fn new(seed: u64) -> Rng {
-        let mut rng = Rng(seed);
-        rng.next_u64();
-        rng
-    }
-
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in 0..n (n > 0); the modulo bias is irrelevant here.
-    fn below(&mut self, n: u64) -> u64 {
-        self.next_u64() % n.max(1)
-    }
-
-    /// Uniform in lo..=hi (lo when hi <= lo).
-    fn range(&mut self, lo: i64, hi: i64) -> i64 {
-        if hi <= lo {
-            return lo;
-        }
-        lo + self.below((hi - lo + 1) as u64) as i64
-    }
-
-    fn index(&mut self, len: usize) -> usize {
-        self.below(len as u64) as usize
-    }
-
-    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[self.index(items.len())]
-    }
-
-    /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1_u64 << 53) as f64
-    }
-
-    fn chance(&mut self, p: f64) -> bool {
-        self.unit() < p
-    }
-
-    fn percent(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-
-    /// An index drawn with the given relative weights.
-    fn weighted(&mut self, weights: &[u64]) -> usize {
-        let total: u64 = weights.iter().sum();
-        let mut roll = self.below(total);
-        for (i, w) in weights.iter().enumerate() {
-            if roll < *w {
-                return i;
-            }
-            roll -= w;
-        }
-        weights.len() - 1
-    }
-
+/// Days and office hours drawn from the generator.
+trait Draws {
     /// A day in first..=last.
+    fn day(&mut self, first: NaiveDate, last: NaiveDate) -> NaiveDate;
+    /// A moment during office hours (08:30–17:30) on `day`.
+    fn office(&mut self, day: NaiveDate) -> Moment;
+    /// An office-hours moment on `day`, later than `after`.
+    fn office_after(&mut self, day: NaiveDate, after: Moment) -> Moment;
+}
+
+impl Draws for Rng {
     fn day(&mut self, first: NaiveDate, last: NaiveDate) -> NaiveDate {
         days(first, self.range(0, span(first, last)))
     }
 
-    /// A moment during office hours (08:30–17:30) on `day`.
     fn office(&mut self, day: NaiveDate) -> Moment {
         Moment {
             day,
@@ -1301,7 +1281,6 @@ impl Rng {
         }
     }
 
-    /// An office-hours moment on `day`, later than `after`.
     fn office_after(&mut self, day: NaiveDate, after: Moment) -> Moment {
         let m = self.office(day);
         if m > after {
@@ -1312,22 +1291,6 @@ impl Rng {
                 seconds: after.seconds + self.range(300, 3600) as u32,
             }
         }
-    }
-
-    fn person_name(&mut self) -> String {
-        let surnames: Vec<char> = SURNAMES.chars().collect();
-        let mut name = String::new();
-        name.push(self.pick(&surnames));
-        name.push_str(self.pick(GIVEN_NAMES));
-        name
-    }
-
-    fn mobile(&mut self) -> String {
-        format!(
-            "{}{:08}",
-            self.pick(MOBILE_PREFIXES),
-            self.below(100_000_000)
-        )
     }
 }
 
@@ -1375,7 +1338,7 @@ fn generate(plan: &Plan, out: &mpsc::Sender<Chunk>) -> [i64; TABLE_COUNT] {
                     attendees.push(id);
                 }
             }
-            let mut rng = Rng::new(
+            let mut rng = seeded(
                 plan.opts.seed ^ 0x7452_4149_4E49_4E47 ^ (chunk_no << 16) ^ u64::from(local_first),
             );
             g.trainings(&mut rng, crew, &attendees);
@@ -1428,7 +1391,7 @@ impl Gen<'_> {
     /// and its history; its id when it is active (trainings invite it).
     fn enterprise(&mut self, crew: &Crew, e: u32, local: u32) -> Option<i64> {
         let plan = self.plan;
-        let mut rng = Rng::new(
+        let mut rng = seeded(
             plan.opts
                 .seed
                 .wrapping_add(u64::from(e + 1).wrapping_mul(0xD1B5_4A32_D192_ED03)),
@@ -1436,17 +1399,18 @@ impl Gen<'_> {
         let id = self.take_id(ENTERPRISE);
         let liaison = crew.officers[local as usize % crew.officers.len()];
         let industry_index = rng.weighted(&INDUSTRY_WEIGHTS);
-        let (industry, words) = INDUSTRIES[industry_index];
+        let (industry, _, words) = &INDUSTRIES[industry_index];
+        let industry: &'static str = industry;
         // Employees 5..=2000, most of them small: 5 × 400^(u^1.7).
         let employees = (5.0 * 400_f64.powf(rng.unit().powf(1.7))).round() as i64;
         let name = company_name(&mut rng, e, words, employees);
-        let legal_rep = rng.person_name();
+        let legal_rep = rng.person_name(words::names());
         let manager = if employees < 30 && rng.percent(50) {
             legal_rep.clone()
         } else {
-            rng.person_name()
+            rng.person_name(words::names())
         };
-        let mut address = format!("高新区{}{}号", rng.pick(STREETS), rng.range(1, 1500));
+        let mut address = format!("高新区{}{}号", rng.pick(&STREETS), rng.range(1, 1500));
         if rng.percent(40) {
             address.push_str(&format!(
                 "{}幢{}{:02}室",
@@ -1455,7 +1419,7 @@ impl Gen<'_> {
                 rng.range(1, 12)
             ));
         }
-        let phone = rng.mobile();
+        let phone = rng.mobile(words::names());
         let closed = rng.percent(4);
         // Distinct below 10^8 for distinct e: 7919 is coprime to 10.
         let code_n = (u64::from(e) * 7_919 + plan.opts.seed % 100_000_000) % 100_000_000;
@@ -1569,15 +1533,9 @@ impl Gen<'_> {
             }
         }
         let inspection = kind == "inspection";
-        let notes = match kind {
-            "inspection" => rng.pick(INSPECTION_NOTES),
-            "legal" => rng.pick(LEGAL_NOTES),
-            "policy" => rng.pick(POLICY_NOTES),
-            "follow_up" => rng.pick(FOLLOW_UP_VISIT_NOTES),
-            _ => rng.pick(ROUTINE_NOTES),
-        };
+        let notes = rng.pick(visit_notes(kind));
         let suggestions = if rng.percent(10) {
-            rng.pick(SUGGESTIONS)
+            rng.pick(&SUGGESTIONS)
         } else {
             ""
         };
@@ -1698,7 +1656,8 @@ impl Gen<'_> {
                 continue;
             }
             let on = rng.day(from, to);
-            let (category, victim_percent, texts) = INCIDENTS[rng.weighted(&INCIDENT_WEIGHTS)];
+            let (category, victim_percent, _, texts) = &INCIDENTS[rng.weighted(&INCIDENT_WEIGHTS)];
+            let victim_percent = *victim_percent;
             let severity = ["minor", "serious", "major"][rng.weighted(&[70, 25, 5])];
             let id = self.take_id(INCIDENT);
             let by = Self::recorder(rng, firm);
@@ -1732,7 +1691,8 @@ impl Gen<'_> {
                 continue;
             }
             let reported_on = rng.day(from, to);
-            let (kind, parties, summary, resolution) = DISPUTES[rng.weighted(&DISPUTE_WEIGHTS)];
+            let &(kind, parties, summary, resolution, _) =
+                &DISPUTES[rng.weighted(&DISPUTE_WEIGHTS)];
             let people = match rng.weighted(&[85, 12, 3]) {
                 0 => rng.range(2, 12),
                 1 => rng.range(13, 29),
@@ -1756,7 +1716,7 @@ impl Gen<'_> {
                 let at = rng.office_after(on, reported_at);
                 events.push((Some("reported"), "mediating", "", at));
                 status = "mediating";
-                forces = rng.pick(FORCES);
+                forces = rng.pick(&FORCES);
                 let fate = rng.below(100);
                 if age > 20 && fate < 8 {
                     let on = days(at.day, rng.range(5, 15)).min(today);
@@ -1772,7 +1732,7 @@ impl Gen<'_> {
                     let due = days(at.day, FOLLOW_UP_DAYS);
                     let done = days(at.day, rng.range(3, 10));
                     if done <= today && rng.percent(90) {
-                        let (method, note) = rng.pick(FOLLOW_UP_NOTES);
+                        let (method, note) = rng.pick(&FOLLOW_UP_NOTES);
                         let closed_at = rng.office_after(done, at);
                         events.push((Some("resolved"), "closed", CLOSING_REASON, closed_at));
                         status = "closed";
@@ -1854,7 +1814,7 @@ impl Gen<'_> {
                 continue;
             }
             let received_on = rng.day(from, to);
-            let (kind, content, response) = rng.pick(DEMANDS);
+            let (kind, content, response) = rng.pick(&DEMANDS);
             let id = self.take_id(DEMAND);
             let by = Self::recorder(rng, firm);
             let age = span(received_on, today);
@@ -1905,7 +1865,7 @@ impl Gen<'_> {
                     .int(id)
                     .date(old)
                     .date(new)
-                    .text(rng.pick(EXTENSION_REASONS))
+                    .text(rng.pick(&EXTENSION_REASONS))
                     .at(at)
                     .int(firm.liaison)
                     .end();
@@ -1928,7 +1888,7 @@ impl Gen<'_> {
                 let id = self.take_id(TRAINING);
                 let on = rng.day(from, to);
                 let kind_index = rng.weighted(&[40, 40, 20]);
-                let (kind, topics) = TRAININGS[kind_index];
+                let (kind, topics) = &TRAININGS[kind_index];
                 let n = (rng.range(5, 30) as usize).min(attendees.len());
                 let mut chosen: Vec<i64> = Vec::with_capacity(n);
                 while chosen.len() < n {
@@ -1968,12 +1928,10 @@ impl Gen<'_> {
 fn company_name(rng: &mut Rng, e: u32, words: &[&str], employees: i64) -> String {
     // The trade name walks through all first × second character pairs, so
     // names repeat only every 1,600 enterprises of an industry word.
-    let first: Vec<char> = TRADE_FIRST.chars().collect();
-    let second: Vec<char> = TRADE_SECOND.chars().collect();
+    let (first, second) = (&TRADE_FIRST, &TRADE_SECOND);
     let n = e as usize;
-    let mut trade = String::new();
-    trade.push(first[n % first.len()]);
-    trade.push(second[(n / first.len() + n) % second.len()]);
+    let mut trade = first[n % first.len()].to_owned();
+    trade.push_str(second[(n / first.len() + n) % second.len()]);
     let word = rng.pick(words);
     let form = if employees >= 300 && rng.percent(35) {
         "股份有限公司"
@@ -1985,7 +1943,7 @@ fn company_name(rng: &mut Rng, e: u32, words: &[&str], employees: i64) -> String
     match rng.below(20) {
         0 => format!("临江{trade}{word}{form}高新分公司"),
         1 | 2 => format!("{trade}（临江）{word}{form}"),
-        _ => format!("{}{trade}{word}{form}", rng.pick(PLACE_PREFIXES)),
+        _ => format!("{}{trade}{word}{form}", rng.pick(&PLACE_PREFIXES)),
     }
 }
 
@@ -1993,356 +1951,11 @@ fn company_name(rng: &mut Rng, e: u32, words: &[&str], employees: i64) -> String
 // Word lists
 // ---------------------------------------------------------------------------
 
-const STATION_PLACES: &[(&str, &str)] = &[
-    ("江南", "Jiangnan"),
-    ("城东", "Chengdong"),
-    ("西兴", "Xixing"),
-    ("长河", "Changhe"),
-    ("浦沿", "Puyan"),
-    ("滨文", "Binwen"),
-    ("白马湖", "Baimahu"),
-    ("物联网", "Wulianwang"),
-    ("火炬", "Huoju"),
-    ("星光", "Xingguang"),
-    ("东信", "Dongxin"),
-    ("丹枫", "Danfeng"),
-];
-
-const STREETS: &[&str] = &[
-    "江南大道",
-    "滨安路",
-    "长河路",
-    "江虹路",
-    "聚才路",
-    "滨盛路",
-    "春晓路",
-    "火炬大道",
-    "东信大道",
-    "建业路",
-    "秋溢路",
-    "彩虹大道",
-    "丹枫路",
-    "物联网街",
-    "网商路",
-    "阡陌路",
-];
-
-const PLACE_PREFIXES: &[&str] = &["临江", "临江市", "临江高新"];
-
-const TRADE_FIRST: &str =
-    "恒鑫华宏博永金瑞天嘉中新德汇顺利东盛凯广信和万锦卓远兴荣宝安泰隆聚明伟祥鼎富康佳联启";
-const TRADE_SECOND: &str =
-    "达源盛远瑞安诚丰成禾恒锐润通华升世越程航业昌泰和运桥隆鑫创毅辉帆晨图泽信辰福海睿";
-
-/// Industry code and the trade words of a company name.
-const INDUSTRIES: &[(&str, &[&str])] = &[
-    (
-        "manufacturing",
-        &["机械制造", "电子科技", "五金制品", "塑胶制品", "精密模具"],
-    ),
-    ("chemicals", &["化工", "精细化工", "涂料"]),
-    ("construction", &["建筑工程", "装饰工程", "建筑劳务"]),
-    ("logistics", &["物流", "供应链管理", "仓储服务"]),
-    ("retail", &["商贸", "贸易", "超市", "电器销售"]),
-    ("catering", &["餐饮管理", "酒店管理", "食品"]),
-    ("entertainment", &["文化娱乐", "休闲娱乐", "体育健身"]),
-    ("finance", &["小额贷款", "融资担保", "金融信息服务"]),
-    ("technology", &["信息技术", "网络科技", "软件", "智能科技"]),
-    ("education", &["教育科技", "职业技能培训"]),
-    ("healthcare", &["医疗器械", "医药连锁", "健康管理"]),
-    ("property", &["物业管理", "物业服务"]),
-    ("other", &["广告", "人力资源", "家政服务", "汽车服务"]),
-];
-const INDUSTRY_WEIGHTS: [u64; 13] = [22, 5, 9, 11, 16, 14, 6, 4, 14, 6, 5, 6, 7];
-
-const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石";
-
-const GIVEN_NAMES: &[&str] = &[
-    "伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛",
-    "明", "超", "霞", "平", "刚", "建华", "志强", "海燕", "晓东", "文杰", "俊杰", "浩然", "国栋",
-    "春梅", "丽华", "立新", "卫东", "晓峰", "振华", "建军", "宇航", "欣怡", "思远", "雨婷", "鹏",
-];
-
-const MOBILE_PREFIXES: &[&str] = &[
-    "130", "131", "133", "135", "136", "137", "138", "139", "150", "151", "152", "155", "158",
-    "159", "180", "181", "186", "187", "188", "189",
-];
-
 const VISIT_KINDS: [&str; 4] = ["routine", "legal", "policy", "follow_up"];
 const VISIT_KIND_WEIGHTS: [u64; 4] = [60, 12, 18, 10];
 
-const ROUTINE_NOTES: &[&str] = &[
-    "走访了解企业安保情况，督促落实门卫登记制度",
-    "日常走访，了解企业近期生产经营及用工情况，未发现异常",
-    "走访企业负责人，通报近期辖区治安形势，提示做好夜间防盗",
-    "了解企业新招员工情况，提醒及时登记外来务工人员信息",
-    "走访企业，发放防诈骗宣传资料，张贴警民联系卡",
-    "查看企业视频监控运行情况，画面清晰、存储正常",
-];
-
-const INSPECTION_NOTES: &[&str] = &[
-    "开展季度治安安全检查，对照检查表逐项检查",
-    "安全检查：查看重点部位、视频监控及消防器材配置情况",
-    "会同企业安保负责人开展治安保卫安全检查",
-    "检查企业技防设施运行情况及录像保存时长",
-    "开展安全检查并现场督促企业落实整改责任",
-];
-
-const LEGAL_NOTES: &[&str] = &[
-    "为企业提供劳动用工纠纷法律咨询，建议依法签订劳动合同",
-    "解答企业关于防范合同诈骗的法律咨询",
-    "为企业解答内部盗窃、职务侵占案件报案流程",
-    "为企业讲解《企业事业单位内部治安保卫条例》",
-];
-
-const POLICY_NOTES: &[&str] = &[
-    "宣讲公安机关服务保障企业发展的各项便民措施",
-    "介绍警企联络员工作机制及联系方式",
-    "通报辖区企业“三色预警”管理办法及评定标准",
-    "宣讲反诈预警劝阻工作机制，指导员工安装反诈APP",
-];
-
-const FOLLOW_UP_VISIT_NOTES: &[&str] = &[
-    "复查隐患整改落实情况",
-    "回访纠纷当事人，了解调解协议履行情况",
-    "回访企业，核实反映问题的办理结果",
-];
-
-const SUGGESTIONS: &[&str] = &[
-    "企业希望派出所定期通报周边治安情况",
-    "企业建议在园区路口增设监控探头",
-    "企业希望协助开展员工防诈骗培训",
-    "企业建议增加夜间巡逻频次",
-    "企业希望多部门检查合并进行，减少重复检查",
-];
-
-/// Per checklist position: the note of a failed answer, and when it is a
-/// hidden danger, the hazard (description, rectification, percent major).
-type Finding = (&'static str, Option<(&'static str, &'static str, u64)>);
-
-const FINDINGS: [Finding; 10] = [
-    ("未书面明确治安保卫负责人", None),
-    (
-        "仓库门锁损坏，未及时更换",
-        Some((
-            "成品仓库门锁损坏未及时更换，夜间无人巡查",
-            "已更换防盗门锁，并将仓库纳入夜间巡查路线",
-            5,
-        )),
-    ),
-    (
-        "厂区东门监控探头损坏",
-        Some((
-            "监控探头损坏，厂区东门出入口无监控覆盖",
-            "已更换损坏探头，东门出入口监控恢复正常",
-            10,
-        )),
-    ),
-    (
-        "外来人员、车辆进出未登记",
-        Some((
-            "外来人员、车辆进出未登记",
-            "已启用来访登记系统，外来人员车辆进出逐一登记",
-            0,
-        )),
-    ),
-    (
-        "消防通道堆放杂物",
-        Some((
-            "消防通道堆放杂物，影响人员疏散",
-            "已清理消防通道杂物，经复查通道畅通",
-            15,
-        )),
-    ),
-    (
-        "危化品未分类存放",
-        Some((
-            "危化品未分类存放，氧化剂与易燃物混存",
-            "已按性质分区分类存放并设置警示标识",
-            60,
-        )),
-    ),
-    ("部分外来务工人员未登记身份信息", None),
-    ("未建立矛盾纠纷排查台账", None),
-    ("本年度未开展安全防范培训", None),
-    (
-        "应急预案未组织演练",
-        Some((
-            "突发事件应急预案未组织演练，员工不熟悉疏散路线",
-            "企业已组织全员应急疏散演练",
-            0,
-        )),
-    ),
-];
-
-/// Category, percent with the enterprise as victim, summaries.
-type IncidentKind = (&'static str, u64, &'static [&'static str]);
-
-const INCIDENTS: [IncidentKind; 6] = [
-    (
-        "theft",
-        85,
-        &[
-            "企业仓库失窃，被盗电缆一批",
-            "员工宿舍发生盗窃，被盗手机两部",
-        ],
-    ),
-    (
-        "fraud",
-        80,
-        &[
-            "企业财务人员被冒充领导的诈骗分子骗取转账",
-            "企业遭遇虚假订单诈骗，损失货款",
-        ],
-    ),
-    (
-        "public_order",
-        30,
-        &[
-            "企业门口两名员工因琐事发生打架",
-            "有人在企业门前聚众滋事，经劝离后平息",
-        ],
-    ),
-    (
-        "fire_safety",
-        0,
-        &[
-            "车间电气线路短路起火，员工及时扑灭",
-            "宿舍电动自行车充电起火，无人员伤亡",
-        ],
-    ),
-    (
-        "criminal",
-        50,
-        &[
-            "企业员工涉嫌职务侵占被立案侦查",
-            "企业仓库被撬，涉嫌盗窃案件已立案",
-        ],
-    ),
-    (
-        "other",
-        0,
-        &[
-            "企业报警求助，员工突发疾病",
-            "企业反映有无人机在厂区上空飞行",
-        ],
-    ),
-];
-const INCIDENT_WEIGHTS: [u64; 6] = [30, 25, 20, 8, 7, 10];
-
-/// Kind, parties, summary with {n} people, resolution.
-type DisputeKind = (&'static str, &'static str, &'static str, &'static str);
-
-const DISPUTES: [DisputeKind; 5] = [
-    (
-        "wages",
-        "务工人员与企业",
-        "企业拖欠{n}名员工工资，员工到企业讨要",
-        "经街道、司法所联合调解，企业承诺分期支付全部欠薪",
-    ),
-    (
-        "contract",
-        "企业与供应商",
-        "企业与供应商因货款结算发生纠纷，涉及{n}人",
-        "经调解双方达成还款协议",
-    ),
-    (
-        "labour",
-        "员工与企业",
-        "{n}名员工因工伤赔偿与企业发生争议",
-        "经调解企业按规定支付工伤待遇",
-    ),
-    (
-        "neighbourhood",
-        "企业与周边居民",
-        "周边居民{n}人反映企业夜间施工噪音扰民",
-        "企业调整作业时间，居民表示满意",
-    ),
-    (
-        "other",
-        "企业与承租方",
-        "企业与承租方因租赁合同发生争议，涉及{n}人",
-        "经调解双方协商解除合同",
-    ),
-];
-const DISPUTE_WEIGHTS: [u64; 5] = [35, 20, 25, 10, 10];
-
-const FORCES: &[&str] = &[
-    "{community}",
-    "{street,judicial}",
-    "{enterprise,mediator}",
-    "{street,community,mediator}",
-    "{judicial}",
-];
-
 const REFERRAL_REASON: &str = "经多次调解双方分歧较大，引导当事人通过仲裁或诉讼途径解决";
 const CLOSING_REASON: &str = "回访确认调解协议已履行完毕，结案";
-
-const FOLLOW_UP_NOTES: &[(&str, &str)] = &[
-    ("phone", "电话回访，当事人表示协议已履行"),
-    ("visit", "上门回访，双方关系恢复正常"),
-    ("survey", "问卷回访，当事人对调解结果满意"),
-];
-
-/// Kind, content, response.
-const DEMANDS: &[(&str, &str, &str)] = &[
-    (
-        "difficulty",
-        "企业反映周边道路夜间照明不足，员工下班存在安全隐患",
-        "已协调街道增设路灯",
-    ),
-    (
-        "difficulty",
-        "企业反映外来务工人员居住证办理慢",
-        "已安排民警上门集中办理",
-    ),
-    (
-        "opinion",
-        "企业对近期多部门重复检查有意见",
-        "已向分局反映，推动联合检查",
-    ),
-    (
-        "suggestion",
-        "企业建议在园区门口设置警务室",
-        "已纳入警务室选址调研",
-    ),
-    (
-        "suggestion",
-        "企业建议定期推送诈骗预警信息",
-        "已将企业加入反诈预警推送名单",
-    ),
-    (
-        "difficulty",
-        "企业反映厂区周边有流动摊贩占道经营",
-        "已会同城管部门开展整治",
-    ),
-];
-
-const EXTENSION_REASONS: &[&str] = &[
-    "需协调街道、城管等多部门共同处理",
-    "涉及规划调整，需等待上级部门答复",
-    "企业补充材料，需重新核实",
-];
-
-const TRAININGS: [(&str, &[&str]); 3] = [
-    (
-        "legal",
-        &[
-            "企业内部治安保卫条例解读",
-            "反电信网络诈骗法宣讲",
-            "劳动用工法律风险防范",
-        ],
-    ),
-    (
-        "safety",
-        &[
-            "企业安保人员业务培训",
-            "消防安全知识培训",
-            "危险物品安全管理培训",
-        ],
-    ),
-    ("drill", &["消防疏散演练", "防暴处突应急演练"]),
-];
 
 #[cfg(test)]
 mod tests {
@@ -2420,7 +2033,7 @@ mod tests {
         assert!(complete_quarters(&opts(1, 10, 0)).is_err());
 
         // Two weeks after the quarter, unless that is after today.
-        let q1 = Quarter::parse("2026-Q1").unwrap();
+        let q1 = Quarter::containing(day("2026-02-01"));
         let (on, at) = publication(q1, day("2026-05-17"));
         assert_eq!(on, day("2026-04-14"));
         assert_eq!(at.to_rfc3339(), "2026-04-14T10:00:00+00:00");

@@ -1,4 +1,4 @@
-//! `sanse backup` and `sanse restore`: the database to one file and back,
+//! Backup and restore: the database to one file and back,
 //! with PostgreSQL's own `pg_dump` (custom format, compressed) and
 //! `pg_restore` from the same binaries as the server.
 

@@ -81,14 +81,6 @@ pub enum CreditCodeError {
 }
 
 impl CreditCodeError {
-    /// The error for a person, in their language.
-    pub fn message(&self, lang: crate::i18n::Lang) -> String {
-        match lang {
-            crate::i18n::Lang::Zh => self.message_zh(),
-            crate::i18n::Lang::En => self.message_en(),
-        }
-    }
-
     /// The error for a person, in Simplified Chinese.
     pub fn message_zh(&self) -> String {
         match self {

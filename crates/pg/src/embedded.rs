@@ -20,6 +20,7 @@ use std::process::{Output, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
+use sha2::{Digest as _, Sha256};
 use sqlx::postgres::{PgConnectOptions, PgSslMode};
 use sqlx::{Connection as _, PgConnection};
 use tokio::process::Command;
@@ -899,8 +900,8 @@ async fn prepare_data_dir(
 
 /// Where the cluster of an unreachable `requested` folder lives instead.
 fn fallback_data_dir(requested: &Path) -> PathBuf {
-    let digest = crate::random::sha256(requested.as_os_str().as_bytes());
-    Path::new(FALLBACK_ROOT).join(crate::random::hex(&digest[..8]))
+    let digest = Sha256::digest(requested.as_os_str().as_bytes());
+    Path::new(FALLBACK_ROOT).join(hex::encode(&digest[..8]))
 }
 
 /// `test <flags> <path>` run as `user` (flags between -a are applied to the path).

@@ -16,7 +16,14 @@ use anyhow::Context as _;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use sqlx::{PgConnection, PgPool};
 
-use crate::credit_code::CreditCode;
+use credit_code::CreditCode;
+
+use crate::rng::Rng;
+use crate::{App, Evaluation, Quarter};
+
+mod words;
+
+use words::*;
 
 /// A demo login, printed at start-up and listed in the README.
 #[derive(Debug, Clone, Copy)]
@@ -37,140 +44,22 @@ pub struct DemoAccount {
 /// The one password of every demo account.
 pub const PASSWORD: &str = "sanse-demo-2026";
 
-const fn account(
-    username: &'static str,
-    role: &'static str,
-    scope: &'static str,
-    display_name: &'static str,
-    description_zh: &'static str,
-    description_en: &'static str,
-) -> DemoAccount {
-    DemoAccount {
-        username,
-        password: PASSWORD,
-        role,
-        description_zh,
-        description_en,
-        display_name,
-        scope,
-    }
+/// Every account the demo creates.
+pub fn accounts() -> &'static [DemoAccount] {
+    &ACCOUNTS
 }
 
-/// Every account the demo creates.
-pub const ACCOUNTS: &[DemoAccount] = &[
-    account(
-        "jn.chief",
-        "chief",
-        "jiangnan",
-        "陈建国",
-        "江南派出所所长：季度评定、复核调整、发布，所务看板",
-        "Chief of Jiangnan station: runs, reviews and publishes the quarterly evaluation",
-    ),
-    account(
-        "jn.officer1",
-        "officer",
-        "jiangnan",
-        "李明辉",
-        "江南派出所社区民警：走访、隐患、纠纷、诉求登记",
-        "Community officer, Jiangnan station: logs visits, hazards, disputes, demands",
-    ),
-    account(
-        "jn.officer2",
-        "officer",
-        "jiangnan",
-        "王芳",
-        "江南派出所社区民警",
-        "Community officer, Jiangnan station",
-    ),
-    account(
-        "jn.officer3",
-        "officer",
-        "jiangnan",
-        "赵磊",
-        "江南派出所社区民警",
-        "Community officer, Jiangnan station",
-    ),
-    account(
-        "cd.chief",
-        "chief",
-        "chengdong",
-        "刘志强",
-        "城东派出所所长",
-        "Chief of Chengdong station",
-    ),
-    account(
-        "cd.officer1",
-        "officer",
-        "chengdong",
-        "周婷",
-        "城东派出所社区民警",
-        "Community officer, Chengdong station",
-    ),
-    account(
-        "cd.officer2",
-        "officer",
-        "chengdong",
-        "孙浩",
-        "城东派出所社区民警",
-        "Community officer, Chengdong station",
-    ),
-    account(
-        "cd.officer3",
-        "officer",
-        "chengdong",
-        "吴晓敏",
-        "城东派出所社区民警",
-        "Community officer, Chengdong station",
-    ),
-    account(
-        "dept.market",
-        "department",
-        "market-regulation",
-        "黄丽华",
-        "滨江市场监督管理所：接收推送的等级名单，记录联动处置",
-        "Binjiang Market Regulation Office: receives pushed tier lists, records coordinated actions",
-    ),
-    account(
-        "dept.fire",
-        "department",
-        "fire-rescue",
-        "郑宇",
-        "滨江消防救援站",
-        "Binjiang Fire and Rescue Station",
-    ),
-    account(
-        "dept.emergency",
-        "department",
-        "emergency-management",
-        "何静",
-        "滨江区应急管理局",
-        "Binjiang District Emergency Management Bureau",
-    ),
-    account(
-        "dept.street",
-        "department",
-        "street-office",
-        "杨帆",
-        "江南街道办事处",
-        "Jiangnan Subdistrict Office",
-    ),
-    account(
-        "dept.judicial",
-        "department",
-        "judicial",
-        "许文博",
-        "滨江司法所",
-        "Binjiang Judicial Office",
-    ),
-    account(
-        "admin",
-        "admin",
-        "",
-        "系统管理员",
-        "系统管理员：派出所、部门及订阅、用户、评分方案",
-        "Administrator: stations, departments and subscriptions, users, scoring policies",
-    ),
-];
+/// (code, name, English name) of the partner departments, which the seed
+/// creates too.
+pub fn departments() -> &'static [(&'static str, &'static str, &'static str)] {
+    &DEPARTMENTS
+}
+
+/// What each department receives (see `data/demo/subscriptions.tsv`), which
+/// the seed subscribes too.
+pub fn subscriptions() -> &'static [(&'static str, bool, &'static str, &'static str)] {
+    &SUBSCRIPTIONS
+}
 
 const BRANCH_NAME: &str = "临江市公安局滨江分局";
 const BRANCH_NAME_EN: &str = "Binjiang Branch, Linjiang Public Security Bureau";
@@ -183,262 +72,7 @@ struct DemoStation {
     name: &'static str,
     name_en: &'static str,
     enterprises: usize,
-    streets: &'static [&'static str],
-}
-
-const STATIONS: &[DemoStation] = &[
-    DemoStation {
-        code: "jiangnan",
-        name: "江南派出所",
-        name_en: "Jiangnan Police Station",
-        enterprises: 90,
-        streets: &[
-            "江南大道",
-            "滨安路",
-            "长河路",
-            "江虹路",
-            "聚才路",
-            "滨盛路",
-            "春晓路",
-            "火炬大道",
-        ],
-    },
-    DemoStation {
-        code: "chengdong",
-        name: "城东派出所",
-        name_en: "Chengdong Police Station",
-        enterprises: 60,
-        streets: &[
-            "城东路",
-            "东信大道",
-            "新塘路",
-            "建业路",
-            "秋溢路",
-            "东冠路",
-            "彩虹大道",
-            "丹枫路",
-        ],
-    },
-];
-
-/// (code, name, English name) of the partner departments (also seeded by
-/// `sanse seed`).
-pub const DEPARTMENTS: &[(&str, &str, &str)] = &[
-    (
-        "market-regulation",
-        "滨江市场监督管理所",
-        "Binjiang Market Regulation Office",
-    ),
-    (
-        "fire-rescue",
-        "滨江消防救援站",
-        "Binjiang Fire and Rescue Station",
-    ),
-    (
-        "emergency-management",
-        "滨江区应急管理局",
-        "Binjiang District Emergency Management Bureau",
-    ),
-    (
-        "street-office",
-        "江南街道办事处",
-        "Jiangnan Subdistrict Office",
-    ),
-    ("judicial", "滨江司法所", "Binjiang Judicial Office"),
-];
-
-/// What each department receives (also seeded by `sanse seed`): department
-/// code, whether only its own station (the first: Jiangnan in the demo,
-/// `s001` in the seed), levels and industries (empty: every industry) as
-/// PostgreSQL array literals. Market regulation gets the red and yellow
-/// enterprises of its trades, fire rescue every red and yellow one,
-/// emergency management the red ones of the dangerous trades, the
-/// subdistrict office every level of its own station, the judicial office
-/// the red ones.
-pub const SUBSCRIPTIONS: [(&str, bool, &str, &str); 5] = [
-    (
-        "market-regulation",
-        false,
-        "{red,yellow}",
-        "{retail,catering,manufacturing,entertainment}",
-    ),
-    ("fire-rescue", false, "{red,yellow}", "{}"),
-    (
-        "emergency-management",
-        false,
-        "{red}",
-        "{chemicals,construction,manufacturing,logistics}",
-    ),
-    ("street-office", true, "{red,yellow,green}", "{}"),
-    ("judicial", false, "{red}", "{}"),
-];
-
-/// Industry code, relative frequency, and the trade words of a company name.
-const INDUSTRIES: &[(&str, u64, &[&str])] = &[
-    (
-        "manufacturing",
-        22,
-        &[
-            "机械制造",
-            "电子科技",
-            "五金制品",
-            "服装",
-            "塑胶制品",
-            "包装材料",
-            "精密模具",
-            "家具制造",
-            "汽车零部件",
-        ],
-    ),
-    (
-        "chemicals",
-        5,
-        &["化工", "精细化工", "化学试剂", "燃气", "涂料"],
-    ),
-    (
-        "construction",
-        9,
-        &["建筑工程", "建设工程", "装饰工程", "市政工程", "建筑劳务"],
-    ),
-    (
-        "logistics",
-        11,
-        &["物流", "供应链管理", "仓储服务", "快递服务", "冷链物流"],
-    ),
-    (
-        "retail",
-        16,
-        &["商贸", "贸易", "超市", "百货", "电器销售", "建材销售"],
-    ),
-    (
-        "catering",
-        14,
-        &["餐饮管理", "酒店管理", "食品", "餐饮", "快捷酒店"],
-    ),
-    (
-        "entertainment",
-        6,
-        &["文化娱乐", "休闲娱乐", "歌舞娱乐", "网络会所", "体育健身"],
-    ),
-    (
-        "finance",
-        4,
-        &["典当", "小额贷款", "融资担保", "金融信息服务"],
-    ),
-    (
-        "technology",
-        14,
-        &["信息技术", "网络科技", "软件", "智能科技", "数据科技"],
-    ),
-    (
-        "education",
-        6,
-        &["教育科技", "教育咨询", "职业技能培训", "文化培训"],
-    ),
-    (
-        "healthcare",
-        5,
-        &[
-            "医疗器械",
-            "医药连锁",
-            "口腔门诊部",
-            "健康管理",
-            "中医门诊部",
-        ],
-    ),
-    ("property", 6, &["物业管理", "物业服务"]),
-    (
-        "other",
-        7,
-        &[
-            "广告",
-            "人力资源",
-            "家政服务",
-            "汽车服务",
-            "保安服务",
-            "再生资源回收",
-        ],
-    ),
-];
-
-const TRADE_NAMES: &[&str] = &[
-    "恒达", "鑫源", "华盛", "宏远", "博瑞", "永安", "金诚", "瑞丰", "天成", "嘉禾", "中恒", "新锐",
-    "德润", "汇通", "顺达", "利华", "东升", "盛世", "凯越", "广源", "信达", "和泰", "万通", "锦程",
-    "卓越", "远航", "蓝天", "绿源", "兴业", "荣昌", "宝丰", "安泰", "泰和", "华运", "金桥", "隆盛",
-    "聚鑫", "明达", "伟业", "祥瑞", "盛达", "昌隆", "鼎盛", "富源", "康达", "佳禾", "联创", "启航",
-    "弘毅", "正和", "众诚", "同创", "立达", "江航", "润泽", "星辰", "云帆", "海纳", "博远", "君安",
-    "怡和", "晨光", "宏图", "澜庭",
-];
-
-const PLACE_PREFIXES: &[&str] = &["临江", "临江市", "临江滨江"];
-
-const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵万钱严武戴莫孔汤";
-
-const GIVEN_NAMES: &[&str] = &[
-    "伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟",
-    "涛", "明", "超", "秀兰", "霞", "平", "刚", "桂英", "建华", "志强", "海燕", "晓东", "文杰",
-    "俊杰", "浩然", "建国", "国栋", "春梅", "丽华", "红梅", "立新", "卫东", "永刚", "晓峰", "雪梅",
-    "振华", "建军", "海峰", "宇航", "子轩", "梓涵", "欣怡", "佳怡", "思远", "雨婷", "嘉伟", "鹏",
-    "斌", "辉", "婷", "倩", "琳", "凯", "宁", "健",
-];
-
-const MOBILE_PREFIXES: &[&str] = &[
-    "130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "153",
-    "155", "156", "157", "158", "159", "180", "181", "182", "183", "185", "186", "187", "188",
-    "189",
-];
-
-/// splitmix64: a tiny, fixed, portable pseudo-random sequence.
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in 0..n (n > 0); the modulo bias is irrelevant here.
-    fn below(&mut self, n: u64) -> u64 {
-        self.next_u64() % n
-    }
-
-    fn index(&mut self, len: usize) -> usize {
-        // len is a small slice length; both conversions are lossless.
-        self.below(len as u64) as usize
-    }
-
-    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[self.index(items.len())]
-    }
-
-    /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1_u64 << 53) as f64
-    }
-
-    /// True with probability `percent` / 100.
-    fn percent(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-
-    fn person_name(&mut self) -> String {
-        let surnames: Vec<char> = SURNAMES.chars().collect();
-        let mut name = String::new();
-        name.push(self.pick(&surnames));
-        name.push_str(self.pick(GIVEN_NAMES));
-        name
-    }
-
-    fn mobile(&mut self) -> String {
-        format!(
-            "{}{:08}",
-            self.pick(MOBILE_PREFIXES),
-            self.below(100_000_000)
-        )
-    }
+    streets: Vec<&'static str>,
 }
 
 /// One generated enterprise, before it has database ids.
@@ -461,12 +95,12 @@ const SEED: u64 = 0x5A45_5345_2026_0001;
 
 /// The demo register, the same on every call.
 fn enterprises() -> Vec<DemoEnterprise> {
-    let mut rng = Rng(SEED);
+    let mut rng = Rng::new(SEED);
     let total_weight: u64 = INDUSTRIES.iter().map(|(_, w, _)| w).sum();
     let mut names = HashSet::new();
     let mut out = Vec::new();
     let mut serial: u64 = 0;
-    for station in STATIONS {
+    for station in STATIONS.iter() {
         let officers: Vec<&'static str> = ACCOUNTS
             .iter()
             .filter(|a| a.role == "officer" && a.scope == station.code)
@@ -476,13 +110,13 @@ fn enterprises() -> Vec<DemoEnterprise> {
             serial += 1;
             // Every industry at every station first, then by frequency.
             let (industry, _, words) = if i < INDUSTRIES.len() {
-                INDUSTRIES[i]
+                &INDUSTRIES[i]
             } else {
                 let mut roll = rng.below(total_weight);
-                let mut chosen = INDUSTRIES[0];
-                for entry in INDUSTRIES {
+                let mut chosen = &INDUSTRIES[0];
+                for entry in INDUSTRIES.iter() {
                     if roll < entry.1 {
-                        chosen = *entry;
+                        chosen = entry;
                         break;
                     }
                     roll -= entry.1;
@@ -497,16 +131,16 @@ fn enterprises() -> Vec<DemoEnterprise> {
                     break candidate;
                 }
             };
-            let legal_rep = rng.person_name();
+            let legal_rep = rng.person_name(words::names());
             // In a small firm the boss often is the security manager.
             let security_manager = if employee_count < 30 && rng.percent(50) {
                 legal_rep.clone()
             } else {
-                rng.person_name()
+                rng.person_name(words::names())
             };
             let mut address = format!(
                 "滨江区{}{}号",
-                rng.pick(station.streets),
+                rng.pick(&station.streets),
                 rng.below(1_500) + 1
             );
             if rng.percent(40) {
@@ -525,7 +159,7 @@ fn enterprises() -> Vec<DemoEnterprise> {
                 address,
                 legal_rep,
                 security_manager,
-                security_phone: rng.mobile(),
+                security_phone: rng.mobile(words::names()),
                 employee_count,
                 liaison: officers[i % officers.len()],
                 status: if rng.percent(5) { "closed" } else { "active" },
@@ -536,7 +170,7 @@ fn enterprises() -> Vec<DemoEnterprise> {
 }
 
 fn company_name(rng: &mut Rng, industry: &str, words: &[&str], employees: i32) -> String {
-    let trade = rng.pick(TRADE_NAMES);
+    let trade = rng.pick(&TRADE_NAMES);
     let word = rng.pick(words);
     let form = if industry == "finance" && word == "典当" {
         "有限责任公司"
@@ -552,20 +186,20 @@ fn company_name(rng: &mut Rng, industry: &str, words: &[&str], employees: i32) -
         0 => format!("临江{trade}{word}{form}滨江分公司"),
         // the administrative division in brackets after the trade name
         1 | 2 => format!("{trade}（临江）{word}{form}"),
-        _ => format!("{}{trade}{word}{form}", rng.pick(PLACE_PREFIXES)),
+        _ => format!("{}{trade}{word}{form}", rng.pick(&PLACE_PREFIXES)),
     }
 }
 
 /// Seeds only when the database has no station and no user yet (never in a
-/// migration); returns `Ok(true)` when it seeded, `Ok(false)` when the
-/// database already held data. Safe against a concurrent seeder: the work
-/// happens in one transaction under an advisory lock, after a second look.
-/// The history ends today, China time.
-pub async fn seed_if_empty(pool: &PgPool) -> anyhow::Result<bool> {
-    let today = crate::web::record::today(&crate::clock::Clock::default());
-    let seeded = seed_if_empty_on(pool, today).await?;
+/// migration), then publishes the history's quarters through `app`; returns
+/// `Ok(true)` when it seeded, `Ok(false)` when the database already held
+/// data. Safe against a concurrent seeder: the work happens in one
+/// transaction under an advisory lock, after a second look. The history ends
+/// at `today` (China time).
+pub async fn seed_if_empty(pool: &PgPool, today: NaiveDate, app: &App) -> anyhow::Result<bool> {
+    let seeded = seed_if_empty_on(pool, today, app).await?;
     if seeded {
-        publish_history(pool, today).await?;
+        publish_history(pool, today, app).await?;
     }
     Ok(seeded)
 }
@@ -574,9 +208,7 @@ pub async fn seed_if_empty(pool: &PgPool) -> anyhow::Result<bool> {
 /// last complete one, so that the tier board has movement and the
 /// enterprises have level histories; the last complete quarter is left for
 /// the chief to run.
-pub async fn publish_history(pool: &PgPool, today: NaiveDate) -> anyhow::Result<()> {
-    use crate::evaluations::service;
-    use crate::scoring::Quarter;
+pub async fn publish_history(pool: &PgPool, today: NaiveDate, app: &App) -> anyhow::Result<()> {
     let last = Quarter::containing(today).previous();
     let quarters = [
         last.previous().previous().previous(),
@@ -589,33 +221,25 @@ pub async fn publish_history(pool: &PgPool, today: NaiveDate) -> anyhow::Result<
     .fetch_all(pool)
     .await?;
     for quarter in quarters {
-        // The evening of the quarter's last day plus two weeks, China time.
-        let published_on = quarter.end() + chrono::Duration::days(14);
-        let at = published_on
-            .and_hms_opt(10, 0, 0)
-            .map(|t| chrono::DateTime::<chrono::Utc>::from_naive_utc_and_offset(t, chrono::Utc))
-            .unwrap_or_else(chrono::Utc::now);
+        // Two weeks after the quarter's last day, at 18:00 China time.
+        let on = quarter.end() + Duration::days(14);
+        let at = on
+            .and_time(NaiveTime::from_hms_opt(10, 0, 0).unwrap_or(NaiveTime::MIN))
+            .and_utc();
         for chief in &chiefs {
-            service::run(
-                pool,
-                chief.station_id,
-                quarter,
-                Some(chief.user_id),
+            let evaluation = Evaluation {
+                station_id: chief.station_id,
+                chief_id: chief.user_id,
+                quarter: quarter.to_string(),
                 at,
-                published_on,
-            )
-            .await
-            .map_err(|e| anyhow::anyhow!("demo evaluation {quarter}: {e}"))?;
-            service::publish(
-                pool,
-                chief.station_id,
-                quarter,
-                chief.user_id,
-                at,
-                published_on,
-            )
-            .await
-            .map_err(|e| anyhow::anyhow!("demo publication {quarter}: {e}"))?;
+                on,
+            };
+            (app.evaluate)(pool, &evaluation)
+                .await
+                .with_context(|| format!("demo evaluation {quarter}"))?;
+            (app.publish)(pool, &evaluation)
+                .await
+                .with_context(|| format!("demo publication {quarter}"))?;
         }
     }
     department_follow_up(pool, last.previous(), today).await
@@ -627,7 +251,7 @@ pub async fn publish_history(pool: &PgPool, today: NaiveDate) -> anyhow::Result<
 /// coordinated actions on the red and some yellow enterprises.
 async fn department_follow_up(
     pool: &PgPool,
-    latest: crate::scoring::Quarter,
+    latest: Quarter,
     today: NaiveDate,
 ) -> anyhow::Result<()> {
     sqlx::query!(
@@ -677,23 +301,16 @@ async fn department_follow_up(
 
 /// [`seed_if_empty`] with a year of field-work history ending at `today`
 /// (China time in production; tests fix it).
-pub async fn seed_if_empty_on(pool: &PgPool, today: NaiveDate) -> anyhow::Result<bool> {
+pub async fn seed_if_empty_on(pool: &PgPool, today: NaiveDate, app: &App) -> anyhow::Result<bool> {
     if !is_empty(pool).await? {
         return Ok(false);
     }
 
-    // Hash each distinct password once; argon2 is deliberately slow.
-    let mut hashes: HashMap<&'static str, String> = HashMap::new();
-    for a in ACCOUNTS {
-        if !hashes.contains_key(a.password) {
-            let password = a.password;
-            let hash =
-                tokio::task::spawn_blocking(move || crate::auth::password::hash_blocking(password))
-                    .await
-                    .context("hashing a demo password")??;
-            hashes.insert(password, hash);
-        }
-    }
+    // Every account has the one password; argon2 is deliberately slow.
+    let hash_password = app.hash_password;
+    let hash = tokio::task::spawn_blocking(move || hash_password(PASSWORD))
+        .await
+        .context("hashing the demo password")??;
 
     let mut tx = pool.begin().await?;
     // Any fixed key serves; it only has to be the same for every seeder.
@@ -768,12 +385,12 @@ pub async fn seed_if_empty_on(pool: &PgPool, today: NaiveDate) -> anyhow::Result
     let mut roles = Vec::new();
     let mut scopes = Vec::new();
     let mut password_hashes = Vec::new();
-    for a in ACCOUNTS {
+    for a in ACCOUNTS.iter() {
         usernames.push(a.username.to_owned());
         display_names.push(a.display_name.to_owned());
         roles.push(a.role.to_owned());
         scopes.push(a.scope.to_owned());
-        password_hashes.push(hashes[a.password].clone());
+        password_hashes.push(hash.clone());
     }
     let inserted = sqlx::query!(
         "insert into app_user (username, display_name, role, station_id, department_id,
@@ -900,123 +517,6 @@ where
 // A year of field work: the word lists.
 // ---------------------------------------------------------------------------
 
-const ROUTINE_NOTES: &[&str] = &[
-    "走访了解企业安保情况，督促落实门卫登记制度",
-    "日常走访，了解企业近期生产经营及用工情况，未发现异常",
-    "走访企业负责人，通报近期辖区治安形势，提示做好夜间防盗",
-    "查看企业门卫值守情况，来访登记规范",
-    "了解企业新招员工情况，提醒及时登记外来务工人员信息",
-    "走访企业保安队，检查夜间巡逻记录",
-    "节前走访，提示企业加强节日期间值班值守和防火防盗",
-    "了解企业内部矛盾纠纷情况，未发现苗头性问题",
-    "走访企业财务室，提示防范冒充领导、客户的电信网络诈骗",
-    "与企业安保负责人座谈，交流周边治安状况",
-    "查看企业视频监控运行情况，画面清晰、存储正常",
-    "走访企业宿舍区，提示员工规范电动自行车停放充电",
-    "了解企业经营状况，企业反映周边治安总体平稳",
-    "走访企业，发放防诈骗宣传资料，张贴警民联系卡",
-    "督促企业完善内部治安保卫制度，更新安保人员名册",
-    "走访了解企业停工放假期间值守安排，提示加强巡查",
-    "走访企业新任安保负责人，建立工作联系",
-    "了解企业外包施工队人员情况，督促做好登记管理",
-    "汛期走访，提示企业做好仓库、配电房防汛防盗工作",
-    "走访企业，核对企业基础信息及安保联系人电话",
-];
-
-const INSPECTION_NOTES: &[&str] = &[
-    "开展季度治安安全检查，对照检查表逐项检查",
-    "安全检查：查看重点部位、视频监控及消防器材配置情况",
-    "会同企业安保负责人开展治安保卫安全检查",
-    "开展节前安全检查，重点检查仓库、财务室防范措施",
-    "对企业开展治安安全检查，查阅安保制度及值班记录",
-    "按季度检查计划开展检查，现场查看消防通道及疏散标志",
-    "开展安全检查，抽查门卫来访登记及员工信息登记",
-    "检查企业技防设施运行情况及录像保存时长",
-    "联合消防救援站开展安全检查",
-    "开展治安保卫重点单位安全检查，检查危险物品存放管理",
-    "夜间突击检查企业值班值守及巡逻情况",
-    "对企业开展季度安全检查，听取企业安保工作汇报",
-    "开展安全检查，检查应急预案及演练记录",
-    "会同街道安监人员对企业开展安全检查",
-    "检查企业内部矛盾纠纷排查台账及培训记录",
-    "复工复产安全检查，逐项核查安全防范措施",
-    "开展夏季消防安全检查，检查电气线路及消防设施",
-    "开展冬季防火安全检查，重点查看仓库及宿舍区",
-    "对企业开展例行治安安全检查，现场向企业反馈检查情况",
-    "开展安全检查并现场督促企业落实整改责任",
-];
-
-const LEGAL_NOTES: &[&str] = &[
-    "为企业解答员工违法犯罪行为处置相关法律问题",
-    "为企业提供劳动用工纠纷法律咨询，建议依法签订劳动合同",
-    "解答企业关于防范合同诈骗的法律咨询",
-    "向企业讲解《反电信网络诈骗法》相关规定",
-    "为企业解答内部盗窃、职务侵占案件报案流程",
-    "就企业遭遇恶意索要钱财问题提供法律指引",
-    "解答企业关于保安员聘用资格的法律问题",
-    "为企业解答危险化学品管理相关法律责任",
-    "就企业与供应商货款纠纷提供法律咨询，引导通过诉讼途径解决",
-    "为企业讲解《企业事业单位内部治安保卫条例》",
-    "解答企业员工个人信息保护相关法律问题",
-    "为企业解答网络安全等级保护相关法律问题",
-    "就员工工伤纠纷提供法律咨询，建议通过劳动仲裁解决",
-    "为企业解答外来务工人员居住登记相关规定",
-    "为企业讲解《治安管理处罚法》中单位责任条款",
-    "解答企业关于监控录像调取和使用的法律问题",
-    "为企业解答劳务派遣用工相关法律风险",
-    "就企业商业秘密被泄露问题提供法律咨询",
-    "为企业解答拖欠货款催收中的法律边界问题",
-    "为企业讲解涉企违法犯罪线索举报途径",
-];
-
-const POLICY_NOTES: &[&str] = &[
-    "宣讲公安机关服务保障企业发展的各项便民措施",
-    "介绍警企联络员工作机制及联系方式",
-    "宣讲户籍、居住证办理最新便民政策",
-    "通报辖区企业“三色预警”管理办法及评定标准",
-    "宣讲电动自行车管理及充电安全相关政策",
-    "介绍出入境证件办理便利化政策",
-    "宣讲危险物品管理最新规定",
-    "介绍公安政务服务线上办事渠道",
-    "宣讲反诈预警劝阻工作机制，指导员工安装反诈APP",
-    "通报近期针对企业的新型诈骗手法",
-    "宣讲安全生产月活动有关要求",
-    "宣讲“枫桥经验”矛盾纠纷多元化解机制",
-    "介绍企业技防设施建设补助政策",
-    "宣讲节假日期间安全防范工作要求",
-    "宣讲流动人口服务管理相关政策",
-    "宣讲《保安服务管理条例》相关要求",
-    "宣讲寄递物流行业实名收寄相关规定",
-    "通报辖区近期盗窃案件特点，提示加强技防",
-    "宣讲无犯罪记录证明线上办理流程",
-    "介绍企业内部治安保卫重点单位管理要求",
-];
-
-const DISPUTE_VISIT_NOTES: &[&str] = &[
-    "回访纠纷当事人，了解调解协议履行情况",
-    "上门回访纠纷处理情况，当事人情绪稳定",
-    "回访企业及务工人员，核实欠薪支付情况",
-    "回访双方当事人，协议内容已落实",
-];
-
-const SUGGESTIONS: &[&str] = &[
-    "企业希望派出所定期通报周边治安情况",
-    "企业建议在园区路口增设监控探头",
-    "企业希望协助开展员工防诈骗培训",
-    "企业反映下班高峰周边道路拥堵，希望加强疏导",
-    "企业建议增加夜间巡逻频次",
-    "企业希望简化员工居住证办理手续",
-    "企业建议开展保安员技能培训",
-    "企业希望及时推送针对企业的诈骗预警",
-    "企业建议园区统一建设视频监控平台",
-    "企业希望派出所协助开展消防演练",
-    "企业反映周边流动摊贩较多，影响通行",
-    "企业希望加强对周边出租屋的管理",
-    "企业建议建立警企微信联络群",
-    "企业希望多部门检查合并进行，减少重复检查",
-    "企业建议在厂区门口设置警民联系点",
-];
-
 /// A checklist item that was found wanting: its position, the note next to
 /// the answer, and, when it is a hidden danger, the hazard recorded
 /// (description, rectification note, percent of cases that are major).
@@ -1026,323 +526,8 @@ struct Finding {
     hazard: Option<(&'static str, &'static str, u64)>,
 }
 
-const fn finding(
-    item: i32,
-    note: &'static str,
-    hazard: Option<(&'static str, &'static str, u64)>,
-) -> Finding {
-    Finding { item, note, hazard }
-}
-
-const FINDINGS: &[Finding] = &[
-    finding(1, "未书面明确治安保卫负责人", None),
-    finding(1, "安全保卫责任制未落实到部门", None),
-    finding(
-        2,
-        "财务室未安装防盗报警装置",
-        Some((
-            "财务室未安装防盗报警装置，现金及票据存放存在被盗风险",
-            "已安装防盗报警装置并接入报警中心，经现场测试正常",
-            10,
-        )),
-    ),
-    finding(
-        2,
-        "仓库门锁损坏，未及时更换",
-        Some((
-            "成品仓库门锁损坏未及时更换，夜间无人巡查",
-            "已更换防盗门锁，并将仓库纳入夜间巡查路线",
-            5,
-        )),
-    ),
-    finding(
-        2,
-        "机房无门禁，外来人员可随意进出",
-        Some((
-            "机房未设门禁，外来人员可随意进出",
-            "机房已加装门禁系统，实行进出登记",
-            5,
-        )),
-    ),
-    finding(
-        3,
-        "厂区东门监控探头损坏",
-        Some((
-            "监控探头损坏，厂区东门出入口无监控覆盖",
-            "已更换损坏探头，东门出入口监控恢复正常",
-            10,
-        )),
-    ),
-    finding(
-        3,
-        "录像仅保存7天，不足30天",
-        Some((
-            "视频监控录像仅保存7天，不足30天要求",
-            "已扩容存储硬盘，录像保存时长达到30天以上",
-            0,
-        )),
-    ),
-    finding(
-        3,
-        "周界监控夜间画面不清",
-        Some((
-            "厂区周界监控夜间画面模糊，无法辨认人员",
-            "已更换红外夜视摄像机，夜间画面清晰",
-            0,
-        )),
-    ),
-    finding(
-        4,
-        "门卫值守人员脱岗",
-        Some((
-            "门卫夜间值守人员脱岗，大门处于无人看管状态",
-            "企业已调整门卫排班并落实脱岗考核制度",
-            10,
-        )),
-    ),
-    finding(
-        4,
-        "外来人员、车辆进出未登记",
-        Some((
-            "外来人员、车辆进出未登记",
-            "已启用来访登记系统，外来人员车辆进出逐一登记",
-            0,
-        )),
-    ),
-    finding(
-        5,
-        "消防通道堆放杂物",
-        Some((
-            "消防通道堆放杂物，影响人员疏散",
-            "已清理消防通道杂物，经复查通道畅通",
-            15,
-        )),
-    ),
-    finding(
-        5,
-        "灭火器过期",
-        Some((
-            "车间部分灭火器过期未更换",
-            "已更换全部过期灭火器，并建立月度检查记录",
-            5,
-        )),
-    ),
-    finding(
-        5,
-        "安全出口指示灯损坏",
-        Some((
-            "安全出口指示灯及应急照明损坏",
-            "已维修更换指示灯及应急照明灯具",
-            5,
-        )),
-    ),
-    finding(
-        5,
-        "消火栓被货物遮挡",
-        Some((
-            "室内消火栓被货物遮挡，无法正常使用",
-            "已移除遮挡货物并划定消火栓警示区域",
-            20,
-        )),
-    ),
-    finding(
-        5,
-        "宿舍疏散通道被锁闭",
-        Some(("员工宿舍疏散通道被锁闭", "已拆除锁具，疏散通道保持畅通", 70)),
-    ),
-    finding(
-        6,
-        "危化品未分类存放",
-        Some((
-            "危化品未分类存放，氧化剂与易燃物混存",
-            "已按性质分区分类存放并设置警示标识",
-            60,
-        )),
-    ),
-    finding(
-        6,
-        "危险化学品领用无登记记录",
-        Some((
-            "危险化学品领用无登记记录，去向不清",
-            "已建立危化品领用登记台账，实行双人双锁管理",
-            30,
-        )),
-    ),
-    finding(
-        6,
-        "易燃液体未设专库存放",
-        Some((
-            "易燃液体存放于普通仓库，未设专用库房",
-            "已将易燃液体转移至专用库房存放",
-            50,
-        )),
-    ),
-    finding(7, "部分外来务工人员未登记身份信息", None),
-    finding(7, "员工花名册未及时更新", None),
-    finding(8, "未建立矛盾纠纷排查台账", None),
-    finding(9, "本年度未开展安全防范培训", None),
-    finding(
-        10,
-        "应急预案未组织演练",
-        Some((
-            "突发事件应急预案未组织演练，员工不熟悉疏散路线",
-            "企业已组织全员应急疏散演练",
-            0,
-        )),
-    ),
-    finding(10, "应急预案未及时修订", None),
-];
-
 /// How often each checklist item (by position) is the one that fails.
 const FAIL_WEIGHTS: [u64; 10] = [2, 3, 6, 4, 9, 3, 4, 2, 3, 4];
-
-/// Hazards reported outside a visit: (description, rectification, major %).
-const REPORTED_HAZARDS: &[(&str, &str, u64)] = &[
-    (
-        "接群众反映，企业东侧围墙破损，夜间有人翻越进入厂区",
-        "已修复围墙并加装防攀爬设施",
-        10,
-    ),
-    (
-        "接员工反映，宿舍楼内私拉电线为电动自行车充电",
-        "已拆除私拉电线，在宿舍楼外设置集中充电点",
-        40,
-    ),
-    (
-        "巡逻发现企业门前违规停放危险品运输车辆",
-        "已督促企业将车辆停放至专用停车场",
-        30,
-    ),
-    (
-        "接群众反映，企业仓库夜间照明不足，存在防盗隐患",
-        "已在仓库周边加装照明灯具",
-        0,
-    ),
-    (
-        "巡逻发现企业后门长期未上锁，无人看管",
-        "已加装门锁并纳入门卫巡查",
-        0,
-    ),
-    (
-        "接群众反映，企业废旧物料露天堆放，靠近居民区存在火灾隐患",
-        "已清运废旧物料，堆放点移至厂区内指定区域",
-        30,
-    ),
-    (
-        "接消防救援站通报，企业厨房燃气管道老化",
-        "已更换燃气管道并安装燃气泄漏报警器",
-        60,
-    ),
-    (
-        "巡逻发现企业围墙外监控探头被树枝遮挡",
-        "已修剪树枝，监控画面恢复正常",
-        0,
-    ),
-];
-
-/// Per dispute kind: (summary with {n} people and {amount}, resolution).
-const DISPUTE_TEXTS: &[(&str, &[(&str, &str)])] = &[
-    (
-        "wages",
-        &[
-            (
-                "因工程款未结算，劳务班组拖欠{n}名务工人员工资约{amount}万元，务工人员到公司讨要",
-                "经街道、司法所联合调解，公司承诺分两期支付全部欠薪，首期当场支付",
-            ),
-            (
-                "公司经营困难，拖欠{n}名员工两个月工资约{amount}万元",
-                "经调解，公司筹措资金一次性结清全部欠薪",
-            ),
-            (
-                "员工离职后公司未结清最后一个月工资及加班费约{amount}万元",
-                "经调解，公司当场结清工资及加班费",
-            ),
-            (
-                "劳务分包方负责人失联，{n}名务工人员工资约{amount}万元无人支付",
-                "总包单位先行垫付欠薪，并向分包方追偿",
-            ),
-        ],
-    ),
-    (
-        "labour",
-        &[
-            (
-                "员工在工作中受伤，与公司就工伤待遇产生争议",
-                "经调解，公司一次性支付医疗费及误工补偿，双方签订协议",
-            ),
-            (
-                "公司调整排班及计件单价，{n}名员工不满聚集反映",
-                "经企业负责人与员工代表座谈，公司调整方案并公示",
-            ),
-            (
-                "公司解除劳动合同，员工对经济补偿金额有异议",
-                "经调解，公司按法定标准支付经济补偿",
-            ),
-            (
-                "员工对社会保险缴纳基数提出异议",
-                "公司补缴差额并书面说明缴纳标准",
-            ),
-        ],
-    ),
-    (
-        "contract",
-        &[
-            (
-                "公司与供应商因货物质量问题产生货款争议，涉及金额约{amount}万元",
-                "经调解双方达成协议，供应商退换问题货物，公司按约支付货款",
-            ),
-            (
-                "公司与承租方因厂房租金及押金退还产生争议",
-                "经调解，双方就押金抵扣达成一致",
-            ),
-            (
-                "公司与物流承运方因货物损毁赔偿产生争议，涉及金额约{amount}万元",
-                "经调解，承运方按货值七成赔偿",
-            ),
-        ],
-    ),
-    (
-        "neighbourhood",
-        &[
-            (
-                "企业夜间生产噪声扰民，周边居民多次投诉",
-                "企业调整生产时间并加装隔音设施，居民表示认可",
-            ),
-            (
-                "企业货车占道停放影响居民出行",
-                "企业在厂区内划定停车区域，居民表示满意",
-            ),
-            (
-                "企业排风口油烟影响周边住户",
-                "企业加装油烟净化设备并改变排风方向",
-            ),
-        ],
-    ),
-    (
-        "other",
-        &[
-            (
-                "企业与快递网点因包裹丢失赔偿产生争议",
-                "经调解，快递网点按保价金额赔偿",
-            ),
-            (
-                "顾客与公司因消费退款产生争执",
-                "经调解，公司为顾客办理部分退款",
-            ),
-        ],
-    ),
-];
-
-const FOLLOW_UP_NOTES: &[(&str, &str)] = &[
-    (
-        "phone",
-        "电话回访当事人，协议款项已全部到位，对处理结果满意",
-    ),
-    ("visit", "上门回访，调解协议已履行完毕，双方无异议"),
-    ("survey", "问卷回访当事人，对调解结果表示满意"),
-    ("phone", "电话回访企业负责人，承诺事项已落实"),
-    ("visit", "上门回访务工人员，工资已全部领取，情绪稳定"),
-];
 
 /// (category, minor %, serious %, enterprise victim, industries or empty for any, summary)
 type IncidentText = (
@@ -1350,395 +535,9 @@ type IncidentText = (
     u64,
     u64,
     bool,
-    &'static [&'static str],
+    Vec<&'static str>,
     &'static str,
 );
-
-const INCIDENT_TEXTS: &[IncidentText] = &[
-    (
-        "theft",
-        80,
-        20,
-        true,
-        &["manufacturing", "construction", "logistics"],
-        "仓库夜间被盗电缆一批，价值约{amount}元，已立案侦查",
-    ),
-    (
-        "theft",
-        80,
-        20,
-        true,
-        &["construction"],
-        "工地被盗钢管、扣件一批，价值约{amount}元",
-    ),
-    ("theft", 100, 0, false, &[], "员工宿舍区电动自行车被盗"),
-    (
-        "theft",
-        90,
-        10,
-        true,
-        &["retail", "catering"],
-        "店内商品被盗，价值约{amount}元，嫌疑人已抓获",
-    ),
-    (
-        "theft",
-        70,
-        30,
-        true,
-        &["logistics"],
-        "快递包裹在分拣过程中被内部员工盗窃，价值约{amount}元",
-    ),
-    (
-        "theft",
-        80,
-        20,
-        true,
-        &["technology", "education", "finance", "healthcare", "other"],
-        "办公室笔记本电脑2台被盗，价值约{amount}元",
-    ),
-    (
-        "fraud",
-        50,
-        50,
-        true,
-        &[],
-        "财务人员被冒充公司老板的社交账号诈骗，转账{amount}元",
-    ),
-    (
-        "fraud",
-        60,
-        40,
-        true,
-        &["manufacturing", "retail", "logistics"],
-        "公司遭遇虚假订单合同诈骗，损失货款约{amount}元",
-    ),
-    (
-        "fraud",
-        90,
-        10,
-        false,
-        &[],
-        "员工在工作时间遭遇刷单返利诈骗，被骗{amount}元",
-    ),
-    (
-        "fraud",
-        70,
-        30,
-        true,
-        &[],
-        "公司被冒充税务人员以退税为名诈骗{amount}元",
-    ),
-    (
-        "fraud",
-        90,
-        10,
-        true,
-        &["education", "other", "technology"],
-        "有人冒用公司名义对外招聘并收取培训费，涉嫌诈骗",
-    ),
-    (
-        "public_order",
-        90,
-        10,
-        true,
-        &["catering", "entertainment"],
-        "顾客酒后在店内滋事，损坏部分物品，已依法给予治安处罚",
-    ),
-    (
-        "public_order",
-        90,
-        10,
-        false,
-        &["manufacturing", "construction", "logistics"],
-        "员工在宿舍区因琐事打架斗殴，双方均受轻微伤，已调解处理",
-    ),
-    (
-        "public_order",
-        60,
-        40,
-        false,
-        &["entertainment"],
-        "场所内发生多人斗殴，已依法查处",
-    ),
-    (
-        "public_order",
-        80,
-        20,
-        true,
-        &[],
-        "有人在公司门口聚集滋事，扰乱单位秩序，已依法处置",
-    ),
-    (
-        "public_order",
-        100,
-        0,
-        false,
-        &["catering"],
-        "旅馆未按规定登记住宿旅客身份信息，已依法处罚",
-    ),
-    (
-        "public_order",
-        100,
-        0,
-        false,
-        &[],
-        "员工因薪资问题在公司内吵闹滋事，经劝导离开",
-    ),
-    (
-        "fire_safety",
-        60,
-        40,
-        false,
-        &["manufacturing"],
-        "车间电气线路短路引发火情，及时扑灭，无人员伤亡",
-    ),
-    (
-        "fire_safety",
-        80,
-        20,
-        false,
-        &["catering"],
-        "厨房油锅起火，员工使用灭火器扑灭，无人员伤亡",
-    ),
-    (
-        "fire_safety",
-        50,
-        50,
-        false,
-        &["logistics", "construction"],
-        "员工在装卸作业中被货物砸伤，已送医治疗",
-    ),
-    (
-        "fire_safety",
-        50,
-        50,
-        false,
-        &["logistics", "manufacturing"],
-        "仓库电动叉车充电时起火，过火面积约10平方米",
-    ),
-    (
-        "fire_safety",
-        40,
-        60,
-        false,
-        &["chemicals"],
-        "危化品仓库发生少量泄漏，企业及时处置，无人员伤亡",
-    ),
-    ("other", 100, 0, false, &[], "员工走失报警，后经协助找回"),
-    (
-        "other",
-        100,
-        0,
-        false,
-        &[],
-        "公司门前发生交通事故，协助交警处理",
-    ),
-    (
-        "other",
-        100,
-        0,
-        false,
-        &[],
-        "公司报称公章遗失，已登记并出具报案证明",
-    ),
-];
-
-/// The three criminal cases: (severity, victim, industries, summary).
-const CRIMINAL_CASES: &[(&str, bool, &[&str], &str)] = &[
-    (
-        "serious",
-        true,
-        &[],
-        "员工利用职务便利侵占公司货款约{amount}元，已刑事立案",
-    ),
-    (
-        "serious",
-        false,
-        &[],
-        "厂区内发生故意伤害案件，一人轻伤，嫌疑人已被刑事拘留",
-    ),
-    (
-        "major",
-        false,
-        &["finance"],
-        "公司涉嫌非法吸收公众存款，涉案金额巨大，已立案侦查，相关人员已被采取刑事强制措施",
-    ),
-];
-
-/// (kind, content, response)
-const DEMAND_TEXTS: &[(&str, &str, &str)] = &[
-    (
-        "difficulty",
-        "企业周边道路夜间照明不足，员工下夜班存在安全隐患",
-        "已协调街道办及路灯管理所新增路灯，夜间照明已改善",
-    ),
-    (
-        "difficulty",
-        "外来务工人员较多，希望集中办理居住证",
-        "已协调流动人口服务站上门集中办理居住证",
-    ),
-    (
-        "difficulty",
-        "厂区门口车辆乱停乱放，影响货车进出",
-        "已联合交警中队开展专项整治，设置禁停标志",
-    ),
-    (
-        "difficulty",
-        "仓库周边多次发生小额失窃，希望加强夜间巡逻",
-        "已将企业周边纳入夜间必巡点，增加巡逻频次",
-    ),
-    (
-        "difficulty",
-        "员工电动自行车多次被盗，希望协助加强防范",
-        "已指导企业在停车棚加装监控，并开展防盗宣传",
-    ),
-    (
-        "difficulty",
-        "新招员工需办理无犯罪记录证明，希望简化流程",
-        "已介绍线上申请渠道，并安排集中受理",
-    ),
-    (
-        "difficulty",
-        "企业门前道路施工围挡长期未撤，影响通行",
-        "已协调施工单位压缩围挡范围，并设置临时通道",
-    ),
-    (
-        "difficulty",
-        "有社会闲散人员在企业门口强行揽活，员工反映不安全",
-        "已开展清理整治，并加强该路段巡查",
-    ),
-    (
-        "difficulty",
-        "企业外籍技术人员签证延期办理困难",
-        "已协调出入境管理部门提供预约办理服务",
-    ),
-    (
-        "difficulty",
-        "企业周边出租屋人员复杂，希望加强管理",
-        "已会同社区开展出租屋排查登记",
-    ),
-    (
-        "opinion",
-        "希望加强上下班高峰交通疏导",
-        "已协调交警部门在早晚高峰安排警力疏导",
-    ),
-    (
-        "opinion",
-        "部分检查项目重复，希望多部门联合检查减少打扰",
-        "已向分局反映，推动实行联合检查",
-    ),
-    (
-        "opinion",
-        "对民警上门服务表示满意，希望保持走访频次",
-        "感谢企业认可，将继续落实警企联络员机制",
-    ),
-    (
-        "opinion",
-        "反映派出所办事窗口午间不办理业务，不方便",
-        "已安排窗口午间轮班，提供错时延时服务",
-    ),
-    (
-        "opinion",
-        "希望检查结果及时书面反馈企业",
-        "已调整工作流程，检查后出具书面反馈单",
-    ),
-    (
-        "opinion",
-        "反映夜间园区道路有改装车辆飙车扰民",
-        "已联合交警开展夜间噪声车辆专项整治",
-    ),
-    (
-        "suggestion",
-        "建议在工业园区设立警务服务站",
-        "已纳入警务室建设计划，先行设置每周流动服务点",
-    ),
-    (
-        "suggestion",
-        "建议定期向企业推送防诈骗预警信息",
-        "已将企业财务人员纳入反诈预警群，每周推送预警信息",
-    ),
-    (
-        "suggestion",
-        "建议组织企业保安员业务培训",
-        "已安排组织辖区企业保安员集中培训",
-    ),
-    (
-        "suggestion",
-        "建议在园区主要路口增设监控探头",
-        "已报请分局纳入年度技防建设项目",
-    ),
-    (
-        "suggestion",
-        "建议建立警企微信联络群，方便及时沟通",
-        "已建立辖区警企联络群，联络员及时响应",
-    ),
-    (
-        "suggestion",
-        "建议开展企业消防应急演练指导",
-        "已联合消防救援站到企业指导开展演练",
-    ),
-    (
-        "suggestion",
-        "建议加强对周边网吧、娱乐场所的管理",
-        "已加强对周边场所的日常检查",
-    ),
-    (
-        "suggestion",
-        "建议对企业员工开展法律知识讲座",
-        "已安排法制宣传进企业活动",
-    ),
-    (
-        "suggestion",
-        "建议公布各警企联络员联系电话",
-        "已制作警企联系卡发放至各企业",
-    ),
-];
-
-const EXTENSION_REASONS: &[&str] = &[
-    "涉及交通、城管等多部门协调，需等待联合现场勘查",
-    "需报请分局统筹安排，审批流程尚未完成",
-    "新增设施需街道办立项，施工排期延后",
-    "涉及出租屋集中排查，需与社区共同制定方案",
-];
-
-/// Per training kind: topics.
-const TRAINING_TOPICS: &[(&str, &[&str])] = &[
-    (
-        "legal",
-        &[
-            "《反电信网络诈骗法》宣讲",
-            "《企业事业单位内部治安保卫条例》解读",
-            "劳动用工法律风险防范讲座",
-            "《治安管理处罚法》普法讲座",
-            "防范非法集资宣传教育",
-            "外来务工人员法律知识讲座",
-            "企业反内盗与职务侵占防范",
-            "涉企违法犯罪防范与举报途径",
-        ],
-    ),
-    (
-        "safety",
-        &[
-            "企业消防安全培训",
-            "危险化学品安全管理培训",
-            "企业保安员业务技能培训",
-            "电动自行车充电安全培训",
-            "视频监控系统运维与技防培训",
-            "夏季防火与用电安全培训",
-            "冬季防火防盗安全培训",
-        ],
-    ),
-    (
-        "drill",
-        &[
-            "消防疏散应急演练",
-            "反恐防暴应急处置演练",
-            "危化品泄漏应急演练",
-            "突发治安事件处置演练",
-            "防汛防台应急演练",
-        ],
-    ),
-];
 
 // ---------------------------------------------------------------------------
 // A year of field work: the generator (pure, deterministic).
@@ -2019,43 +818,6 @@ fn amount_text(rng: &mut Rng, text: &str, lo: i64, hi: i64, step: i64) -> String
     text.replace("{amount}", &amount.to_string())
 }
 
-impl Rng {
-    /// Uniform in lo..=hi (lo when hi < lo).
-    fn range(&mut self, lo: i64, hi: i64) -> i64 {
-        if hi <= lo {
-            return lo;
-        }
-        // hi - lo + 1 is positive and small.
-        lo + self.below((hi - lo + 1) as u64) as i64
-    }
-
-    /// An index drawn with the given relative weights (not all zero).
-    fn weighted(&mut self, weights: &[u64]) -> usize {
-        let total: u64 = weights.iter().sum();
-        if total == 0 {
-            return self.index(weights.len());
-        }
-        let mut roll = self.below(total);
-        for (i, w) in weights.iter().enumerate() {
-            if roll < *w {
-                return i;
-            }
-            roll -= w;
-        }
-        weights.len() - 1
-    }
-
-    /// `k` distinct items of `items`, in drawing order.
-    fn sample<T: Copy>(&mut self, items: &[T], k: usize) -> Vec<T> {
-        let mut pool: Vec<T> = items.to_vec();
-        let mut out = Vec::new();
-        while out.len() < k && !pool.is_empty() {
-            out.push(pool.swap_remove(self.index(pool.len())));
-        }
-        out
-    }
-}
-
 struct Generator<'a> {
     rng: Rng,
     firms: &'a [Firm],
@@ -2078,7 +840,7 @@ fn history(
     today: NaiveDate,
 ) -> History {
     let mut g = Generator {
-        rng: Rng(HISTORY_SEED),
+        rng: Rng::new(HISTORY_SEED),
         firms,
         crews,
         items,
@@ -2305,12 +1067,7 @@ impl Generator<'_> {
                 } else {
                     Vec::new()
                 };
-                let notes = match kind {
-                    "inspection" => INSPECTION_NOTES,
-                    "legal" => LEGAL_NOTES,
-                    "policy" => POLICY_NOTES,
-                    _ => ROUTINE_NOTES,
-                };
+                let notes = visit_notes(kind);
                 let notes = seasonal(&mut self.rng, notes, date);
                 self.push_visit(firm, date, kind, notes.to_owned(), None, checks);
                 if inspection {
@@ -2352,7 +1109,7 @@ impl Generator<'_> {
             officers.extend(second);
         }
         let suggestions = if kind != "follow_up" && self.rng.percent(15) {
-            self.rng.pick(SUGGESTIONS)
+            self.rng.pick(&SUGGESTIONS)
         } else {
             ""
         };
@@ -2514,7 +1271,7 @@ impl Generator<'_> {
                 let firm = self.rng.pick(&self.active);
                 let found_on = self.random_day(self.start, self.today);
                 let created_by = self.recorder(firm, 80);
-                let hazard = self.rng.pick(REPORTED_HAZARDS);
+                let hazard = self.rng.pick(&REPORTED_HAZARDS);
                 self.hazard(firm, None, found_on, created_by, hazard);
             }
         }
@@ -2619,10 +1376,7 @@ impl Generator<'_> {
                 let fewest = if kind == "contract" { 2 } else { 1 };
                 (self.rng.range(fewest, most) as i32).min(29)
             };
-            let surname = {
-                let surnames: Vec<char> = SURNAMES.chars().collect();
-                self.rng.pick(&surnames)
-            };
+            let surname = self.rng.pick(&SURNAMES);
             let parties = match kind {
                 "wages" | "labour" if people == 1 => format!("员工{surname}某 与 公司"),
                 "wages" if f.industry == "construction" => format!("{people}名务工人员 与 公司"),
@@ -2630,18 +1384,17 @@ impl Generator<'_> {
                 "labour" => format!("员工{surname}某等{people}人 与 公司"),
                 "contract" => format!(
                     "公司 与 临江{}{}有限公司",
-                    self.rng.pick(TRADE_NAMES),
+                    self.rng.pick(&TRADE_NAMES),
                     self.rng
                         .pick(&["建材", "物资", "贸易", "机电设备", "包装", "物流"])
                 ),
                 "neighbourhood" => format!("周边居民{people}人 与 公司"),
                 _ => format!("顾客{surname}某 与 公司"),
             };
-            let texts = DISPUTE_TEXTS
+            let texts: &[(&str, &str)] = DISPUTE_TEXTS
                 .iter()
                 .find(|(k, _)| *k == kind)
-                .map(|(_, t)| *t)
-                .unwrap_or(&[]);
+                .map_or(&[], |(_, t)| t.as_slice());
             // Texts that name a crowd only for a crowd, and subcontracted
             // labour only on building sites.
             let crowd = |s: &str| s.contains("{n}");
@@ -2681,7 +1434,7 @@ impl Generator<'_> {
                 .replace("{n}", &people.to_string())
                 .replace("{amount}", &amount.to_string());
             let parties = if summary.contains("快递网点") {
-                format!("公司 与 {}快递营业网点", self.rng.pick(TRADE_NAMES))
+                format!("公司 与 {}快递营业网点", self.rng.pick(&TRADE_NAMES))
             } else {
                 parties
             };
@@ -2780,7 +1533,7 @@ impl Generator<'_> {
                             at = step(rng, &mut events, on, Some("mediating"), "resolved", "", by);
                         }
                         let done = days(on, rng.range(3, 10)).min(self.today);
-                        let (method, note) = rng.pick(FOLLOW_UP_NOTES);
+                        let (method, note) = rng.pick(&FOLLOW_UP_NOTES);
                         follow_ups.push(FollowUpRow {
                             assigned_to: by,
                             due_on: days(on, 7),
@@ -2790,7 +1543,7 @@ impl Generator<'_> {
                             at,
                         });
                         if method == "visit" {
-                            follow_up_visit = Some((done, rng.pick(DISPUTE_VISIT_NOTES)));
+                            follow_up_visit = Some((done, rng.pick(visit_notes("dispute"))));
                         }
                         step(
                             rng,
@@ -2857,10 +1610,12 @@ impl Generator<'_> {
         ];
         let mut rows = Vec::new();
         for &(category, n) in plan {
-            let texts: Vec<&IncidentText> =
+            let texts: Vec<&'static IncidentText> =
                 INCIDENT_TEXTS.iter().filter(|t| t.0 == category).collect();
             for _ in 0..n {
-                let &(_, minor, _, victim, industries, text) = self.rng.pick(&texts);
+                let (_, minor, _, victim, industries, text) = self.rng.pick(&texts);
+                let (minor, victim, text) = (*minor, *victim, *text);
+                let industries: &'static [&'static str] = industries;
                 let severity = if self.rng.percent(minor) {
                     "minor"
                 } else {
@@ -2877,7 +1632,9 @@ impl Generator<'_> {
                 rows.push((category, severity, victim, industries, summary, occurred_on));
             }
         }
-        for &(severity, victim, industries, text) in CRIMINAL_CASES {
+        for (severity, victim, industries, text) in CRIMINAL_CASES.iter() {
+            let (severity, victim, text) = (*severity, *victim, *text);
+            let industries: &'static [&'static str] = industries;
             let occurred_on = if severity == "major" {
                 days(self.today, -self.rng.range(100, 160))
             } else {
@@ -2924,7 +1681,7 @@ impl Generator<'_> {
         for (k, received_on) in received.into_iter().enumerate() {
             let firm = self.rng.pick(&self.active);
             let f = self.firms[firm].clone();
-            let (kind, content, response) = self.rng.pick(DEMAND_TEXTS);
+            let (kind, content, response) = self.rng.pick(&DEMAND_TEXTS);
             let first_due = days(received_on, 15);
             let mut due_on = first_due;
             let mut extension = None;
@@ -2936,7 +1693,7 @@ impl Generator<'_> {
                 extension = Some(ExtensionRow {
                     old_due_on: first_due,
                     new_due_on,
-                    reason: self.rng.pick(EXTENSION_REASONS),
+                    reason: self.rng.pick(&EXTENSION_REASONS),
                     at: ext_at,
                     by: f.liaison,
                 });
@@ -3016,11 +1773,10 @@ impl Generator<'_> {
             for month in 0..12 {
                 let held_on = days(self.start, month * 30 + self.rng.range(2, 26)).min(self.today);
                 let kind = ["legal", "safety", "drill"][self.rng.weighted(&[40, 35, 25])];
-                let topics = TRAINING_TOPICS
+                let topics: &[&'static str] = TRAINING_TOPICS
                     .iter()
                     .find(|(k, _)| *k == kind)
-                    .map(|(_, t)| *t)
-                    .unwrap_or(&[]);
+                    .map_or(&[], |(_, t)| t.as_slice());
                 if topics.is_empty() {
                     continue;
                 }
@@ -3549,7 +2305,7 @@ mod tests {
     #[test]
     fn accounts_are_well_formed() {
         let mut seen = HashSet::new();
-        for a in ACCOUNTS {
+        for a in ACCOUNTS.iter() {
             assert!(seen.insert(a.username), "duplicate {}", a.username);
             assert!(
                 a.username.len() >= 2
@@ -3568,7 +2324,7 @@ mod tests {
             };
             assert!(scoped, "{} has scope {:?}", a.username, a.scope);
         }
-        for station in STATIONS {
+        for station in STATIONS.iter() {
             let of = |role: &str| {
                 ACCOUNTS
                     .iter()
@@ -3577,7 +2333,7 @@ mod tests {
             };
             assert_eq!((of("chief"), of("officer")), (1, 3), "{}", station.code);
         }
-        for d in DEPARTMENTS {
+        for d in DEPARTMENTS.iter() {
             assert_eq!(ACCOUNTS.iter().filter(|a| a.scope == d.0).count(), 1);
         }
     }
@@ -3621,13 +2377,13 @@ mod tests {
         );
         let closed = register.iter().filter(|e| e.status == "closed").count();
         assert!((2..=15).contains(&closed), "about 5% closed: {closed}");
-        for station in STATIONS {
+        for station in STATIONS.iter() {
             let here: Vec<_> = register
                 .iter()
                 .filter(|e| e.station == station.code)
                 .collect();
             assert_eq!(here.len(), station.enterprises);
-            for (industry, _, _) in INDUSTRIES {
+            for (industry, _, _) in INDUSTRIES.iter() {
                 assert!(here.iter().any(|e| e.industry == *industry));
             }
         }
@@ -3651,7 +2407,7 @@ mod tests {
                 .unwrap()
         };
         let mut crews: HashMap<i64, Crew> = HashMap::new();
-        for a in ACCOUNTS {
+        for a in ACCOUNTS.iter() {
             if a.role == "officer" || a.role == "chief" {
                 let crew = crews.entry(station_id(a.scope)).or_default();
                 if a.role == "chief" {
