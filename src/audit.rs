@@ -30,7 +30,7 @@ impl<'a> Event<'a> {
         Event {
             actor_user_id: Some(user.user_id),
             actor_label: &user.username,
-            station_id: user.station_id,
+            station_id: user.station_id(),
             action,
             entity,
             entity_id,

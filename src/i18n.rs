@@ -4,29 +4,9 @@
 //! `static` value of that struct, so a string missing from one language is a
 //! compile error rather than a blank on a page.
 
-use std::fmt;
-
-use serde::{Deserialize, Serialize};
-
-/// The interface language, chosen per user (and from the browser before login).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type)]
-#[sqlx(type_name = "ui_lang", rename_all = "lowercase")]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    Zh,
-    En,
-}
+pub use crate::coded::Lang;
 
 impl Lang {
-    pub const ALL: [Lang; 2] = [Lang::Zh, Lang::En];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Zh => "zh",
-            Lang::En => "en",
-        }
-    }
-
     /// The value for `<html lang>`.
     pub fn html_tag(self) -> &'static str {
         match self {
@@ -37,18 +17,7 @@ impl Lang {
 
     /// The language's own name, for the switcher.
     pub fn native_name(self) -> &'static str {
-        match self {
-            Lang::Zh => "中文",
-            Lang::En => "English",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Lang> {
-        match code.trim() {
-            "zh" => Some(Lang::Zh),
-            "en" => Some(Lang::En),
-            _ => None,
-        }
+        self.label(self)
     }
 
     /// The best match for an `Accept-Language` header; Chinese when nothing
@@ -83,20 +52,6 @@ impl Lang {
             Lang::Zh => &ZH,
             Lang::En => &EN,
         }
-    }
-}
-
-/// Templates hand values over by reference; this lets `label(lang)`-style
-/// methods take `impl Into<Lang>` and be called from both Rust and templates.
-impl From<&Lang> for Lang {
-    fn from(lang: &Lang) -> Lang {
-        *lang
-    }
-}
-
-impl fmt::Display for Lang {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
     }
 }
 
@@ -154,6 +109,7 @@ pub struct Messages {
     pub err_password_unchanged: &'static str,
     pub err_password_mismatch: &'static str,
     pub err_password_current_wrong: &'static str,
+    pub err_too_many_attempts: &'static str,
     pub flash_password_changed: &'static str,
 
     // flash messages
@@ -304,6 +260,7 @@ pub static ZH: Messages = Messages {
     err_password_unchanged: "新密码不能与当前密码相同。",
     err_password_mismatch: "两次输入的新密码不一致。",
     err_password_current_wrong: "当前密码不正确。",
+    err_too_many_attempts: "尝试次数过多，请稍后再试。",
     flash_password_changed: "密码已修改，其他设备上的登录已退出。",
 
     flash_logged_out: "您已安全退出。",
@@ -448,6 +405,7 @@ pub static EN: Messages = Messages {
     err_password_unchanged: "The new password must differ from the current one.",
     err_password_mismatch: "The two new passwords differ.",
     err_password_current_wrong: "The current password is wrong.",
+    err_too_many_attempts: "Too many attempts. Please try again later.",
     flash_password_changed: "Your password is changed; you are logged out on every other device.",
 
     flash_logged_out: "You have logged out.",

@@ -3,10 +3,12 @@
 //! The library holds the whole application; `main.rs` only reads the command
 //! line. Tests build the same router with [`router`].
 
+pub mod account;
 pub mod audit;
 pub mod auth;
 pub mod charts;
 pub mod clock;
+pub mod coded;
 pub mod config;
 pub use credit_code;
 pub mod db;
@@ -19,6 +21,7 @@ pub mod evaluations;
 pub mod hazards;
 pub mod home;
 pub mod i18n;
+pub mod ids;
 pub mod incidents;
 pub mod level;
 pub mod policies;
@@ -27,6 +30,7 @@ pub mod random;
 pub mod reports;
 pub mod scoring;
 pub mod trainings;
+pub mod users;
 pub mod visits;
 pub mod web;
 
@@ -42,7 +46,6 @@ use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::csrf::CsrfLayer;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
@@ -59,6 +62,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Live push announcements of this instance (see `pushes::live`).
     pub live: pushes::Live,
+    /// Password hashing, a few at a time.
+    pub passwords: auth::password::Passwords,
 }
 
 impl AppState {
@@ -68,6 +73,7 @@ impl AppState {
             config: Arc::new(config),
             clock: Clock::default(),
             live: pushes::Live::new(),
+            passwords: auth::password::Passwords::default(),
         }
     }
 }
@@ -75,8 +81,7 @@ impl AppState {
 /// The whole application: routes, static files and the middleware stack.
 pub fn router(state: AppState) -> anyhow::Result<Router> {
     let pages = Router::new()
-        .merge(auth::router())
-        .merge(auth::account::router())
+        .merge(account::router())
         .merge(home::router())
         .merge(incidents::router())
         .merge(enterprises::router())
@@ -99,7 +104,6 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
     for origin in &state.config.trusted_origins {
         csrf = csrf.add_trusted_origin(origin)?;
     }
-    let request_id = axum::http::HeaderName::from_static(REQUEST_ID_HEADER);
 
     let app = pages
         .merge(pushes::api::router())
@@ -110,23 +114,30 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .with_state(state.clone())
         .layer(
             ServiceBuilder::new()
-                .layer(SetRequestIdLayer::new(request_id.clone(), mw::MakeId))
+                .layer(axum::middleware::from_fn(mw::request_id))
                 .layer(
                     TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
-                        let id = req
-                            .headers()
-                            .get(REQUEST_ID_HEADER)
-                            .and_then(|v| v.to_str().ok())
-                            .unwrap_or("-");
+                        let header = |name: &str| {
+                            req.headers()
+                                .get(name)
+                                .and_then(|v| v.to_str().ok())
+                                .unwrap_or("-")
+                                .to_owned()
+                        };
+                        let id = header(REQUEST_ID_HEADER);
+                        // The client's own id only beside ours (sanitised).
+                        let client_id = header(mw::CLIENT_REQUEST_ID_HEADER);
                         // The path only: query strings may carry search terms.
-                        tracing::info_span!("request", method = %req.method(), path = req.uri().path(), id)
+                        tracing::info_span!("request", method = %req.method(), path = req.uri().path(), id, client_id)
                     })
                     // One line per request, with status and latency; never headers or bodies.
                     .on_request(())
                     .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
                 )
-                .layer(PropagateRequestIdLayer::new(request_id))
-                .layer(axum::middleware::from_fn(mw::security_headers))
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    mw::security_headers,
+                ))
                 .layer(axum::middleware::from_fn(mw::error_pages))
                 .layer(CatchPanicLayer::custom(mw::panic_response))
                 .layer(TimeoutLayer::with_status_code(

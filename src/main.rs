@@ -7,9 +7,10 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use sanse::auth::{Role, users};
+use sanse::auth::Role;
 use sanse::config::Config;
 use sanse::i18n::Lang;
+use sanse::users;
 use sanse::{AppState, db};
 use sanse_pg::EmbeddedPostgres;
 use sqlx::PgPool;

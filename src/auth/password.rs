@@ -1,18 +1,26 @@
 //! Password hashing: argon2id at OWASP's recommended parameters.
 //!
-//! Hashing is CPU- and memory-heavy (about 19 MiB, tens of milliseconds), so
-//! async callers go through [`hash`] and [`verify`], which run it on the
-//! blocking thread pool instead of an async worker.
+//! A hash costs about 19 MiB and tens of milliseconds of a core, so the
+//! server never runs more than [`HASHING_AT_ONCE`] at a time ([`Passwords`]
+//! holds the permits): callers that cannot be stopped before the hash (the
+//! login throttling refuses without one) can at worst make others wait, not
+//! exhaust memory. Hashing runs on the blocking thread pool, never on an
+//! async worker.
 
+use std::sync::Arc;
 use std::sync::LazyLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 use argon2::{Algorithm, Argon2, Params, Version};
+use tokio::sync::Semaphore;
 
 /// Longest password accepted; anything longer is refused before hashing.
 pub const MAX_PASSWORD_CHARS: usize = 256;
 /// Shortest password a new account may have.
 pub const MIN_PASSWORD_CHARS: usize = 10;
+/// Hashes the server computes at once (a machine of this size has two cores).
+pub const HASHING_AT_ONCE: usize = 2;
 
 fn argon2() -> Argon2<'static> {
     // m = 19456 KiB, t = 2, p = 1 (OWASP Password Storage Cheat Sheet)
@@ -49,16 +57,49 @@ pub fn verify_blocking(password: &str, stored: Option<&str>) -> bool {
     }
 }
 
-/// Hash off the async worker threads.
-pub async fn hash(password: String) -> anyhow::Result<String> {
-    tokio::task::spawn_blocking(move || hash_blocking(&password)).await?
+/// The server's password hashing: a few at a time, off the async workers,
+/// counted (the tests check that a refused login computes none).
+#[derive(Debug, Clone)]
+pub struct Passwords {
+    permits: Arc<Semaphore>,
+    computed: Arc<AtomicU64>,
 }
 
-/// Verify off the async worker threads; `stored` is `None` for an unknown user.
-pub async fn verify(password: String, stored: Option<String>) -> bool {
-    tokio::task::spawn_blocking(move || verify_blocking(&password, stored.as_deref()))
-        .await
-        .unwrap_or(false)
+impl Default for Passwords {
+    fn default() -> Self {
+        Passwords {
+            permits: Arc::new(Semaphore::new(HASHING_AT_ONCE)),
+            computed: Arc::new(AtomicU64::new(0)),
+        }
+    }
+}
+
+impl Passwords {
+    /// Hashes computed by this server so far.
+    pub fn computed(&self) -> u64 {
+        self.computed.load(Ordering::Relaxed)
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> anyhow::Result<T> {
+        let _permit = self.permits.acquire().await?;
+        self.computed.fetch_add(1, Ordering::Relaxed);
+        Ok(tokio::task::spawn_blocking(work).await?)
+    }
+
+    pub async fn hash(&self, password: String) -> anyhow::Result<String> {
+        self.run(move || hash_blocking(&password)).await?
+    }
+
+    /// Whether `password` matches `stored`; `None` (an unknown user) never
+    /// matches but takes as long.
+    pub async fn verify(&self, password: String, stored: Option<String>) -> bool {
+        self.run(move || verify_blocking(&password, stored.as_deref()))
+            .await
+            .unwrap_or(false)
+    }
 }
 
 #[cfg(test)]
@@ -78,5 +119,31 @@ mod tests {
         assert!(!verify_blocking("sanse-dummy-password-never-matches", None));
         assert!(!verify_blocking("anything", None));
         assert!(!verify_blocking("anything", Some("not a phc string")));
+    }
+
+    #[tokio::test]
+    async fn no_more_than_the_permits_hash_at_once() {
+        let passwords = Passwords::default();
+        let busy = Arc::new(AtomicU64::new(0));
+        let most = Arc::new(AtomicU64::new(0));
+        let mut tasks = Vec::new();
+        for _ in 0..6 {
+            let (p, busy, most) = (passwords.clone(), busy.clone(), most.clone());
+            tasks.push(tokio::spawn(async move {
+                p.run(move || {
+                    let now = busy.fetch_add(1, Ordering::SeqCst) + 1;
+                    most.fetch_max(now, Ordering::SeqCst);
+                    std::thread::sleep(std::time::Duration::from_millis(30));
+                    busy.fetch_sub(1, Ordering::SeqCst);
+                })
+                .await
+                .unwrap();
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+        assert_eq!(passwords.computed(), 6);
+        assert!(most.load(Ordering::SeqCst) <= HASHING_AT_ONCE as u64);
     }
 }

@@ -4,9 +4,9 @@
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 
-use super::{Role, SessionUser};
+use super::model::{Scope, SessionUser};
+use super::queries;
 use crate::config::Config;
-use crate::i18n::Lang;
 use crate::random::{sha256, token_hex};
 
 /// Only touch `last_seen_at` when it is older than this, so that a busy
@@ -15,6 +15,14 @@ const TOUCH_AFTER_SECS: i64 = 60;
 
 fn duration(d: std::time::Duration) -> chrono::Duration {
     chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)
+}
+
+/// The oldest `last_seen_at` and `created_at` a live session may have.
+fn live_since(now: DateTime<Utc>, config: &Config) -> (DateTime<Utc>, DateTime<Utc>) {
+    (
+        now - duration(config.session_idle),
+        now - duration(config.session_absolute),
+    )
 }
 
 /// The live session for `token`, or `None` when it is unknown, idle too
@@ -29,43 +37,19 @@ pub async fn lookup(
     if token.len() != 64 {
         return Ok(None);
     }
-    let hash = sha256(token.as_bytes());
-    let idle_since = now - duration(config.session_idle);
-    let created_since = now - duration(config.session_absolute);
-    let row = sqlx::query!(
-        r#"select s.session_id, s.csrf_token, s.last_seen_at,
-                  u.user_id, u.username, u.display_name,
-                  u.role as "role: Role", u.lang as "lang: Lang",
-                  u.station_id, u.department_id,
-                  coalesce(st.name, d.name) as scope_name,
-                  coalesce(st.name_en, d.name_en) as scope_name_en
-           from session s
-           join app_user u on u.user_id = s.user_id
-           left join station st on st.station_id = u.station_id
-           left join department d on d.department_id = u.department_id
-           where s.token_hash = $1
-             and u.disabled_at is null
-             and d.disabled_at is null
-             and s.last_seen_at > $2
-             and s.created_at > $3"#,
-        hash,
-        idle_since,
-        created_since,
-    )
-    .fetch_optional(db)
-    .await?;
-    let Some(row) = row else {
+    let (idle_since, created_since) = live_since(now, config);
+    let Some(row) =
+        queries::session(db, &sha256(token.as_bytes()), idle_since, created_since).await?
+    else {
         return Ok(None);
     };
     if (now - row.last_seen_at).num_seconds() >= TOUCH_AFTER_SECS {
-        sqlx::query!(
-            "update session set last_seen_at = $2 where session_id = $1",
-            row.session_id,
-            now
-        )
-        .execute(db)
-        .await?;
+        queries::touch_session(db, row.session_id, now).await?;
     }
+    let Some(scope) = Scope::of(row.role, row.station_id, row.department_id) else {
+        // An officer without a station cannot act anywhere.
+        return Ok(None);
+    };
     Ok(Some(SessionUser {
         session_id: row.session_id,
         csrf_token: row.csrf_token,
@@ -74,11 +58,21 @@ pub async fn lookup(
         display_name: row.display_name,
         role: row.role,
         lang: row.lang,
-        station_id: row.station_id,
-        department_id: row.department_id,
+        scope,
         scope_name: row.scope_name,
         scope_name_en: row.scope_name_en,
     }))
+}
+
+/// Whether the session is still live, without touching it.
+pub async fn is_live(
+    db: &PgPool,
+    session_id: i64,
+    now: DateTime<Utc>,
+    config: &Config,
+) -> sqlx::Result<bool> {
+    let (idle_since, created_since) = live_since(now, config);
+    queries::session_live(db, session_id, idle_since, created_since).await
 }
 
 /// Start a session for `user_id`; returns the cookie token.
@@ -88,60 +82,46 @@ pub async fn create(
     now: DateTime<Utc>,
 ) -> sqlx::Result<String> {
     let token = token_hex(32);
-    let csrf = token_hex(32);
-    sqlx::query!(
-        "insert into session (token_hash, user_id, csrf_token, created_at, last_seen_at)
-         values ($1, $2, $3, $4, $4)",
-        sha256(token.as_bytes()),
+    queries::insert_session(
+        conn,
+        &sha256(token.as_bytes()),
         user_id,
-        csrf,
-        now
+        &token_hex(32),
+        now,
     )
-    .execute(conn)
     .await?;
     Ok(token)
 }
 
 /// End the session holding `token` (if any).
 pub async fn delete_by_token(conn: &mut PgConnection, token: &str) -> sqlx::Result<()> {
-    sqlx::query!(
-        "delete from session where token_hash = $1",
-        sha256(token.as_bytes())
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
+    queries::delete_session_by_hash(conn, &sha256(token.as_bytes())).await
 }
 
 pub async fn delete(conn: &mut PgConnection, session_id: i64) -> sqlx::Result<()> {
-    sqlx::query!("delete from session where session_id = $1", session_id)
-        .execute(conn)
-        .await?;
-    Ok(())
+    queries::delete_session(conn, session_id).await
 }
 
-/// End every session of a user (disabled account, password changed).
-pub async fn delete_all_for_user(conn: &mut PgConnection, user_id: i64) -> sqlx::Result<u64> {
-    let done = sqlx::query!("delete from session where user_id = $1", user_id)
-        .execute(conn)
-        .await?;
-    Ok(done.rows_affected())
+/// End every session of a user but `keep` (disabled account, password
+/// changed); how many ended.
+pub async fn delete_all_for_user(
+    conn: &mut PgConnection,
+    user_id: i64,
+    keep: Option<i64>,
+) -> sqlx::Result<u64> {
+    queries::delete_sessions_of(conn, user_id, keep).await
 }
 
-/// Remove sessions that can no longer be used, and old throttling records.
+/// Remove sessions that can no longer be used, failures older than the
+/// throttling windows and devices unused for a year.
 pub async fn purge_expired(db: &PgPool, now: DateTime<Utc>, config: &Config) -> sqlx::Result<u64> {
-    let done = sqlx::query!(
-        "delete from session where last_seen_at <= $1 or created_at <= $2",
-        now - duration(config.session_idle),
-        now - duration(config.session_absolute),
+    let (idle_since, created_since) = live_since(now, config);
+    queries::purge(
+        db,
+        idle_since,
+        created_since,
+        now - chrono::Duration::days(1),
+        now - chrono::Duration::days(365),
     )
-    .execute(db)
-    .await?;
-    sqlx::query!(
-        "delete from login_attempt where attempted_at < $1",
-        now - chrono::Duration::hours(1)
-    )
-    .execute(db)
-    .await?;
-    Ok(done.rows_affected())
+    .await
 }

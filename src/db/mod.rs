@@ -1,5 +1,7 @@
 //! Database access: the pool and the migrations.
 
+pub mod types;
+
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};

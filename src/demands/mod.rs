@@ -330,10 +330,10 @@ async fn new_form(
     me: StationUser,
     Path(enterprise_id): Path<String>,
 ) -> AppResult<FormPage> {
-    let enterprise = enterprise_brief(&state.db, me.station_id, parse_id(&enterprise_id)?)
+    let enterprise = enterprise_brief(&state.db, me.scope.id(), parse_id(&enterprise_id)?)
         .await?
         .ok_or(AppError::NotFound)?;
-    let officers = assignable(&state.db, me.station_id, None).await?;
+    let officers = assignable(&state.db, me.scope.id(), None).await?;
     // The liaison officer answers for the enterprise; otherwise whoever records it.
     let assignee = enterprise
         .liaison_officer_id
@@ -365,11 +365,11 @@ async fn create(
     Path(enterprise_id): Path<String>,
     Form(form): Form<DemandForm>,
 ) -> AppResult<Response> {
-    let enterprise = enterprise_brief(&state.db, me.station_id, parse_id(&enterprise_id)?)
+    let enterprise = enterprise_brief(&state.db, me.scope.id(), parse_id(&enterprise_id)?)
         .await?
         .ok_or(AppError::NotFound)?;
     let today = crate::web::record::today(&state.clock);
-    let officers = assignable(&state.db, me.station_id, None).await?;
+    let officers = assignable(&state.db, me.scope.id(), None).await?;
     let days = response_days(&state.db).await?;
     let token_ok = form::valid_form_token(&form.form_token);
     let input = match form.validate_new(req.lang, today, &officers) {
@@ -396,7 +396,7 @@ async fn create(
 
     let mut tx = state.db.begin().await?;
     if let Some(existing) =
-        form::already_submitted(&mut tx, me.station_id, &form.form_token, "demand").await?
+        form::already_submitted(&mut tx, me.scope.id(), &form.form_token, "demand").await?
     {
         return Ok(redirect_with_flash(
             &format!("/demands/{existing}"),
@@ -406,14 +406,14 @@ async fn create(
     let due_on = due_date(input.received_on, days);
     let id = queries::insert(
         &mut tx,
-        me.station_id,
+        me.scope.id(),
         enterprise.enterprise_id,
         me.user.user_id,
         &input,
         due_on,
     )
     .await?;
-    form::remember_submission(&mut tx, me.station_id, &form.form_token, "demand", id).await?;
+    form::remember_submission(&mut tx, me.scope.id(), &form.form_token, "demand", id).await?;
     let summary = format!(
         "{} {} {} due {} assignee #{}: {}",
         enterprise.name,
@@ -504,7 +504,7 @@ async fn show_page(
     errors: FieldErrors,
 ) -> AppResult<ShowPage> {
     let today = crate::web::record::today(&state.clock);
-    let extensions = queries::extensions(&state.db, me.station_id, demand.demand_id).await?;
+    let extensions = queries::extensions(&state.db, me.scope.id(), demand.demand_id).await?;
     let mut action = action.unwrap_or_else(|| ActionForm::fresh(&demand, today));
     // Whatever was typed, the next submit acts on the demand as now shown.
     action.version = demand.version.to_string();
@@ -526,7 +526,7 @@ async fn show(
     me: StationUser,
     Path(id): Path<String>,
 ) -> AppResult<ShowPage> {
-    let demand = queries::get(&state.db, me.station_id, parse_id(&id)?)
+    let demand = queries::get(&state.db, me.scope.id(), parse_id(&id)?)
         .await?
         .ok_or(AppError::NotFound)?;
     show_page(&state, ctx, &me, demand, None, FieldErrors::new()).await
@@ -538,13 +538,13 @@ async fn edit_form(
     me: StationUser,
     Path(id): Path<String>,
 ) -> AppResult<FormPage> {
-    let demand = queries::get(&state.db, me.station_id, parse_id(&id)?)
+    let demand = queries::get(&state.db, me.scope.id(), parse_id(&id)?)
         .await?
         .ok_or(AppError::NotFound)?;
-    let enterprise = enterprise_brief(&state.db, me.station_id, demand.enterprise_id)
+    let enterprise = enterprise_brief(&state.db, me.scope.id(), demand.enterprise_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let officers = assignable(&state.db, me.station_id, Some(&demand)).await?;
+    let officers = assignable(&state.db, me.scope.id(), Some(&demand)).await?;
     Ok(FormPage {
         tx: text(ctx.lang),
         ctx,
@@ -566,13 +566,13 @@ async fn update(
     Form(form): Form<DemandForm>,
 ) -> AppResult<Response> {
     let id = parse_id(&id)?;
-    let current = queries::get(&state.db, me.station_id, id)
+    let current = queries::get(&state.db, me.scope.id(), id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let enterprise = enterprise_brief(&state.db, me.station_id, current.enterprise_id)
+    let enterprise = enterprise_brief(&state.db, me.scope.id(), current.enterprise_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let officers = assignable(&state.db, me.station_id, Some(&current)).await?;
+    let officers = assignable(&state.db, me.scope.id(), Some(&current)).await?;
     let days = response_days(&state.db).await?;
     let page = |form: DemandForm, errors: FieldErrors, conflict: Option<Demand>| FormPage {
         ctx: PageCtx::new(&req),
@@ -594,7 +594,7 @@ async fn update(
     let version: i32 = form.version.trim().parse().unwrap_or(0);
 
     let mut tx = state.db.begin().await?;
-    if !queries::update(&mut tx, me.station_id, id, version, &input).await? {
+    if !queries::update(&mut tx, me.scope.id(), id, version, &input).await? {
         drop(tx);
         let mut errors = FieldErrors::new();
         errors.add("form", req.lang.t().err_conflict);
@@ -644,7 +644,7 @@ async fn load_for_action(
     allowed_from: Status,
     not_allowed: &'static str,
 ) -> AppResult<Result<Demand, Response>> {
-    let demand = queries::get(&state.db, me.station_id, parse_id(id)?)
+    let demand = queries::get(&state.db, me.scope.id(), parse_id(id)?)
         .await?
         .ok_or(AppError::NotFound)?;
     let refusal = if form.version() != demand.version {
@@ -673,7 +673,7 @@ async fn lost_race(
     id: i64,
     form: ActionForm,
 ) -> AppResult<Response> {
-    let demand = queries::get(&state.db, me.station_id, id)
+    let demand = queries::get(&state.db, me.scope.id(), id)
         .await?
         .ok_or(AppError::NotFound)?;
     let mut errors = FieldErrors::new();
@@ -740,7 +740,7 @@ async fn respond(
     let mut tx = state.db.begin().await?;
     if !queries::respond(
         &mut tx,
-        me.station_id,
+        me.scope.id(),
         id,
         demand.version,
         &response,
@@ -802,7 +802,7 @@ async fn resolve(
 
     let id = demand.demand_id;
     let mut tx = state.db.begin().await?;
-    if !queries::resolve(&mut tx, me.station_id, id, demand.version, resolved_on).await? {
+    if !queries::resolve(&mut tx, me.scope.id(), id, demand.version, resolved_on).await? {
         drop(tx);
         return lost_race(&state, &req, &me, id, form).await;
     }
@@ -856,7 +856,7 @@ async fn extend(
     let mut tx = state.db.begin().await?;
     let done = queries::extend(
         &mut tx,
-        me.station_id,
+        me.scope.id(),
         id,
         demand.version,
         demand.due_on,
@@ -889,7 +889,7 @@ async fn delete(
 ) -> AppResult<Response> {
     let id = parse_id(&id)?;
     let mut tx = state.db.begin().await?;
-    let Some(gone) = queries::soft_delete(&mut tx, me.station_id, id, me.user.user_id).await?
+    let Some(gone) = queries::soft_delete(&mut tx, me.scope.id(), id, me.user.user_id).await?
     else {
         return Err(AppError::NotFound);
     };
@@ -1007,7 +1007,7 @@ async fn list(
     // Unknown filter values filter nothing rather than failing.
     let status = Status::ALL.into_iter().find(|s| s.code() == q.status);
     let kind = Kind::ALL.into_iter().find(|k| k.code() == q.kind);
-    let officers = station_officers(&state.db, me.station_id).await?;
+    let officers = station_officers(&state.db, me.scope.id()).await?;
     let assignee_id = q.assignee.trim().parse::<i64>().ok().filter(|id| *id > 0);
     let overdue_only = matches!(q.overdue.as_str(), "1" | "on" | "true");
     let enterprise = q.enterprise.trim().parse::<i64>().ok().filter(|id| *id > 0);
@@ -1034,7 +1034,7 @@ async fn list(
         from,
         to,
     };
-    let total = queries::count(&state.db, me.station_id, filter).await?;
+    let total = queries::count(&state.db, me.scope.id(), filter).await?;
     let assignee = assignee_id.map(|id| id.to_string()).unwrap_or_default();
     let enterprise_code = enterprise.map(|id| id.to_string()).unwrap_or_default();
     let from_code = from.map(|d| d.to_string()).unwrap_or_default();
@@ -1057,14 +1057,14 @@ async fn list(
     );
     let (clear_enterprise, enterprise_name) = crate::web::record::enterprise_scope(
         &state.db,
-        me.station_id,
+        me.scope.id(),
         enterprise,
         "/demands",
         &others,
     )
     .await?;
     let demands =
-        queries::list(&state.db, me.station_id, filter, PER_PAGE, paging.offset()).await?;
+        queries::list(&state.db, me.scope.id(), filter, PER_PAGE, paging.offset()).await?;
     Ok(ListPage {
         tx: text(ctx.lang),
         ctx,

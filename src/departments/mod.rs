@@ -968,7 +968,7 @@ fn check_user(form: &UserForm, lang: Lang) -> Result<(String, String), FieldErro
 }
 
 /// Add a user to the department. The account is made here rather than by
-/// `auth::users::create`, whose audit event names the command line as the
+/// `users::create`, whose audit event names the command line as the
 /// actor: this one is the admin's.
 async fn add_user(
     State(state): State<AppState>,
@@ -998,7 +998,9 @@ async fn add_user(
         taken(&mut e);
         return refuse(form, e).await;
     }
-    let hash = password::hash(form.password.clone())
+    let hash = state
+        .passwords
+        .hash(form.password.clone())
         .await
         .map_err(AppError::Internal)?;
     let mut tx = state.db.begin().await?;
@@ -1033,9 +1035,12 @@ async fn set_user_disabled(
     let username = queries::set_user_disabled(&mut tx, id, user_id, at)
         .await?
         .ok_or(AppError::NotFound)?;
+    // Either way the account starts afresh: no device of its is trusted,
+    // and no hold on unknown devices stays.
+    crate::auth::throttle::forget_devices(&mut tx, user_id).await?;
     let action = if disable {
         // Their sessions end with the account.
-        crate::auth::session::delete_all_for_user(&mut tx, user_id).await?;
+        crate::auth::session::delete_all_for_user(&mut tx, user_id, None).await?;
         "user.disable"
     } else {
         "user.enable"

@@ -294,8 +294,7 @@ pub(super) async fn set_user_disabled(
     sqlx::query_scalar!(
         "update app_user
          set disabled_at = case when $3::timestamptz is null then null
-                                else coalesce(disabled_at, $3) end,
-             failed_logins = 0, locked_until = null
+                                else coalesce(disabled_at, $3) end
          where user_id = $1 and department_id = $2 and role = 'department'
          returning username",
         user_id,

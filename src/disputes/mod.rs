@@ -597,7 +597,7 @@ async fn new_form(
     me: StationUser,
     Path(enterprise_id): Path<String>,
 ) -> AppResult<FormPage> {
-    let enterprise = enterprise_brief(&state.db, me.station_id, parse_id(&enterprise_id)?)
+    let enterprise = enterprise_brief(&state.db, me.scope.id(), parse_id(&enterprise_id)?)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(FormPage {
@@ -624,7 +624,7 @@ async fn create(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let form = DisputeForm::from_pairs(pairs);
-    let enterprise = enterprise_brief(&state.db, me.station_id, parse_id(&enterprise_id)?)
+    let enterprise = enterprise_brief(&state.db, me.scope.id(), parse_id(&enterprise_id)?)
         .await?
         .ok_or(AppError::NotFound)?;
     let token_ok = form::valid_form_token(&form.form_token);
@@ -651,7 +651,7 @@ async fn create(
 
     let mut tx = state.db.begin().await?;
     if let Some(existing) =
-        form::already_submitted(&mut tx, me.station_id, &form.form_token, "dispute").await?
+        form::already_submitted(&mut tx, me.scope.id(), &form.form_token, "dispute").await?
     {
         // The same form again (double click, reload): show what the first made.
         return Ok(redirect_with_flash(
@@ -661,7 +661,7 @@ async fn create(
     }
     let id = queries::insert(
         &mut tx,
-        me.station_id,
+        me.scope.id(),
         enterprise.enterprise_id,
         me.user.user_id,
         &input,
@@ -669,7 +669,7 @@ async fn create(
     .await?;
     queries::insert_event(
         &mut tx,
-        me.station_id,
+        me.scope.id(),
         id,
         None,
         Status::Reported,
@@ -677,7 +677,7 @@ async fn create(
         me.user.user_id,
     )
     .await?;
-    form::remember_submission(&mut tx, me.station_id, &form.form_token, "dispute", id).await?;
+    form::remember_submission(&mut tx, me.scope.id(), &form.form_token, "dispute", id).await?;
     let summary = format!(
         "{} {} {} ({} people): {}",
         enterprise.name,
@@ -699,10 +699,10 @@ async fn edit_form(
     me: StationUser,
     Path(id): Path<String>,
 ) -> AppResult<FormPage> {
-    let dispute = queries::get(&state.db, me.station_id, parse_id(&id)?)
+    let dispute = queries::get(&state.db, me.scope.id(), parse_id(&id)?)
         .await?
         .ok_or(AppError::NotFound)?;
-    let enterprise = enterprise_brief(&state.db, me.station_id, dispute.enterprise_id)
+    let enterprise = enterprise_brief(&state.db, me.scope.id(), dispute.enterprise_id)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(FormPage {
@@ -726,10 +726,10 @@ async fn update(
 ) -> AppResult<Response> {
     let form = DisputeForm::from_pairs(pairs);
     let id = parse_id(&id)?;
-    let current = queries::get(&state.db, me.station_id, id)
+    let current = queries::get(&state.db, me.scope.id(), id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let enterprise = enterprise_brief(&state.db, me.station_id, current.enterprise_id)
+    let enterprise = enterprise_brief(&state.db, me.scope.id(), current.enterprise_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let threshold = mass_threshold(&state.db).await?;
@@ -752,7 +752,7 @@ async fn update(
     let version: i32 = form.version.trim().parse().unwrap_or(0);
 
     let mut tx = state.db.begin().await?;
-    let saved = queries::update(&mut tx, me.station_id, id, version, &input).await?;
+    let saved = queries::update(&mut tx, me.scope.id(), id, version, &input).await?;
     if !saved {
         // Someone saved first: keep what this user typed, show what is saved,
         // and let a second save (with the current version) go through.
@@ -805,7 +805,7 @@ async fn delete(
 ) -> AppResult<Response> {
     let id = parse_id(&id)?;
     let mut tx = state.db.begin().await?;
-    let Some(gone) = queries::soft_delete(&mut tx, me.station_id, id, me.user.user_id).await?
+    let Some(gone) = queries::soft_delete(&mut tx, me.scope.id(), id, me.user.user_id).await?
     else {
         return Err(AppError::NotFound);
     };
@@ -973,7 +973,7 @@ async fn list(
         from,
         to,
     };
-    let total = queries::count(&state.db, me.station_id, &filter).await?;
+    let total = queries::count(&state.db, me.scope.id(), &filter).await?;
     let enterprise_code = enterprise.map(|id| id.to_string()).unwrap_or_default();
     let from_code = from.map(|d| d.to_string()).unwrap_or_default();
     let to_code = to.map(|d| d.to_string()).unwrap_or_default();
@@ -995,14 +995,14 @@ async fn list(
     );
     let (clear_enterprise, enterprise_name) = crate::web::record::enterprise_scope(
         &state.db,
-        me.station_id,
+        me.scope.id(),
         enterprise,
         "/disputes",
         &others,
     )
     .await?;
     let disputes =
-        queries::list(&state.db, me.station_id, &filter, PER_PAGE, paging.offset()).await?;
+        queries::list(&state.db, me.scope.id(), &filter, PER_PAGE, paging.offset()).await?;
     Ok(ListPage {
         tx: text(ctx.lang),
         ctx,

@@ -181,13 +181,13 @@ impl ShowPage {
         me: &StationUser,
         id: i64,
     ) -> AppResult<ShowPage> {
-        let dispute = queries::get(&state.db, me.station_id, id)
+        let dispute = queries::get(&state.db, me.scope.id(), id)
             .await?
             .ok_or(AppError::NotFound)?;
         let today = today(&state.clock);
-        let events = queries::events(&state.db, me.station_id, id).await?;
-        let follow_ups = queries::follow_ups(&state.db, me.station_id, id).await?;
-        let officers = station_officers(&state.db, me.station_id).await?;
+        let events = queries::events(&state.db, me.scope.id(), id).await?;
+        let follow_ups = queries::follow_ups(&state.db, me.scope.id(), id).await?;
+        let officers = station_officers(&state.db, me.scope.id()).await?;
         let assignee = dispute.liaison_officer_id.unwrap_or(me.user.user_id);
         Ok(ShowPage {
             tx: text(ctx.lang),
@@ -354,7 +354,7 @@ pub(super) async fn transition(
     let lang = req.lang;
     let t = text(lang);
     let mut tx = state.db.begin().await?;
-    let Some(cur) = queries::lock(&mut tx, me.station_id, id).await? else {
+    let Some(cur) = queries::lock(&mut tx, me.scope.id(), id).await? else {
         return Err(AppError::NotFound);
     };
     // The version first: a step chosen on an outdated page may no longer
@@ -370,7 +370,7 @@ pub(super) async fn transition(
     };
     let valid = match outcome {
         Ok(valid) if valid.step == Step::Close => {
-            let pending = queries::count_pending(&mut tx, me.station_id, id).await?;
+            let pending = queries::count_pending(&mut tx, me.scope.id(), id).await?;
             if pending > 0 {
                 let mut e = FieldErrors::new();
                 e.add("form", (t.err_follow_ups_pending)(pending));
@@ -426,7 +426,7 @@ pub(super) async fn transition(
         },
     };
     // The row is locked and its version checked, so this cannot miss.
-    if !queries::set_state(&mut tx, me.station_id, id, version, &new_state).await? {
+    if !queries::set_state(&mut tx, me.scope.id(), id, version, &new_state).await? {
         return Err(AppError::Internal(anyhow::anyhow!(
             "locked dispute {id} changed under its lock"
         )));
@@ -439,7 +439,7 @@ pub(super) async fn transition(
     };
     queries::insert_event(
         &mut tx,
-        me.station_id,
+        me.scope.id(),
         id,
         Some(cur.status),
         step.to(),
@@ -458,11 +458,11 @@ pub(super) async fn transition(
     let mut follow_up = None;
     match step {
         Step::Resolve => {
-            let assignee = queries::liaison_officer(&mut tx, me.station_id, id)
+            let assignee = queries::liaison_officer(&mut tx, me.scope.id(), id)
                 .await?
                 .unwrap_or(me.user.user_id);
             let due = valid.date + chrono::Duration::days(FOLLOW_UP_DAYS);
-            let fid = queries::insert_follow_up(&mut tx, me.station_id, id, assignee, due).await?;
+            let fid = queries::insert_follow_up(&mut tx, me.scope.id(), id, assignee, due).await?;
             summary.push_str(&format!(
                 "; follow-up #{fid} due {due} for user #{assignee}"
             ));
@@ -472,7 +472,7 @@ pub(super) async fn transition(
             ));
         }
         Step::Reopen => {
-            let cancelled = queries::cancel_pending(&mut tx, me.station_id, id).await?;
+            let cancelled = queries::cancel_pending(&mut tx, me.scope.id(), id).await?;
             if cancelled > 0 {
                 summary.push_str(&format!("; pending follow-ups cancelled: {cancelled}"));
             }
@@ -516,7 +516,7 @@ pub(super) async fn schedule_follow_up(
     let t = text(lang);
     let f = Fields::new(lang);
     let mut tx = state.db.begin().await?;
-    let Some(cur) = queries::lock(&mut tx, me.station_id, id).await? else {
+    let Some(cur) = queries::lock(&mut tx, me.scope.id(), id).await? else {
         return Err(AppError::NotFound);
     };
     let mut e = FieldErrors::new();
@@ -530,7 +530,7 @@ pub(super) async fn schedule_follow_up(
         }
         let assignee = e.check("assigned_to", f.id(&form.assigned_to));
         if let Some(user_id) = assignee
-            && !is_station_officer(&state.db, me.station_id, user_id).await?
+            && !is_station_officer(&state.db, me.scope.id(), user_id).await?
         {
             e.add("assigned_to", t.err_assignee);
         }
@@ -556,7 +556,7 @@ pub(super) async fn schedule_follow_up(
             .await;
         }
     };
-    let fid = queries::insert_follow_up(&mut tx, me.station_id, id, assignee, due).await?;
+    let fid = queries::insert_follow_up(&mut tx, me.scope.id(), id, assignee, due).await?;
     let summary = format!("dispute #{id}: due {due} for user #{assignee}");
     let event = Event {
         summary: &summary,
@@ -584,10 +584,10 @@ pub(super) async fn record_follow_up(
     let t = text(lang);
     let f = Fields::new(lang);
     let mut tx = state.db.begin().await?;
-    let Some(cur) = queries::lock(&mut tx, me.station_id, id).await? else {
+    let Some(cur) = queries::lock(&mut tx, me.scope.id(), id).await? else {
         return Err(AppError::NotFound);
     };
-    if !queries::follow_up_exists(&mut tx, me.station_id, id, fid).await? {
+    if !queries::follow_up_exists(&mut tx, me.scope.id(), id, fid).await? {
         return Err(AppError::NotFound);
     }
     let mut e = FieldErrors::new();
@@ -615,7 +615,7 @@ pub(super) async fn record_follow_up(
         _ => None,
     };
     if let Some(done) = &done
-        && !queries::record_done(&mut tx, me.station_id, id, fid, done).await?
+        && !queries::record_done(&mut tx, me.scope.id(), id, fid, done).await?
     {
         // Recorded (or cancelled by a reopening) since the page was shown.
         e.add("form", t.err_follow_up_done);

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -239,7 +239,7 @@ pub async fn upload(
     State(state): State<AppState>,
     req: RequestCtx,
     me: StationUser,
-    mut multipart: Multipart,
+    mut upload: crate::web::upload::Upload,
 ) -> AppResult<Response> {
     let t = text(req.lang);
     let refuse = |message: String| {
@@ -252,10 +252,8 @@ pub async fn upload(
     };
     let mut file: Option<(String, Vec<u8>)> = None;
     loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(e) => return Err(multipart_error(&e)),
+        let Some(field) = upload.next_field().await? else {
+            break;
         };
         if field.name() == Some("file") {
             let filename: String = field
@@ -265,7 +263,10 @@ pub async fn upload(
                 .filter(|c| !c.is_control())
                 .take(100)
                 .collect();
-            let bytes = field.bytes().await.map_err(|e| multipart_error(&e))?;
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| crate::web::upload::error(&e))?;
             file = Some((filename, bytes.to_vec()));
         }
     }
@@ -286,7 +287,7 @@ pub async fn upload(
     }
     let json = serde_json::to_value(&rows).map_err(|e| AppError::Internal(e.into()))?;
     let id =
-        queries::stage_import(&state.db, me.station_id, me.user.user_id, &filename, &json).await?;
+        queries::stage_import(&state.db, me.scope.id(), me.user.user_id, &filename, &json).await?;
     Ok(Redirect::to(&format!("/enterprises/import/{id}")).into_response())
 }
 
@@ -326,15 +327,15 @@ async fn check_staged(
     id: i64,
     lang: Lang,
 ) -> AppResult<Option<(String, Checked)>> {
-    let Some(staged) = queries::staged_import(conn, me.station_id, me.user.user_id, id).await?
+    let Some(staged) = queries::staged_import(conn, me.scope.id(), me.user.user_id, id).await?
     else {
         return Ok(None);
     };
     let rows: Vec<Vec<String>> =
         serde_json::from_value(staged.rows).map_err(|e| AppError::Internal(e.into()))?;
     let industries = queries::industries(&state.db).await?;
-    let officers = queries::officer_names(&state.db, me.station_id).await?;
-    let existing: HashMap<String, String> = queries::station_codes(&state.db, me.station_id)
+    let officers = queries::officer_names(&state.db, me.scope.id()).await?;
+    let existing: HashMap<String, String> = queries::station_codes(&state.db, me.scope.id())
         .await?
         .into_iter()
         .collect();
@@ -392,7 +393,7 @@ pub async fn confirm(
         return Err(AppError::NotFound);
     };
     if form.mode == "cancel" {
-        queries::drop_import(&mut tx, me.station_id, id).await?;
+        queries::drop_import(&mut tx, me.scope.id(), id).await?;
         tx.commit().await?;
         return Ok(Redirect::to("/enterprises/import").into_response());
     }
@@ -413,8 +414,8 @@ pub async fn confirm(
         };
         return Ok((StatusCode::CONFLICT, page).into_response());
     }
-    let ids = queries::insert_many(&mut tx, me.station_id, &checked.valid).await?;
-    queries::drop_import(&mut tx, me.station_id, id).await?;
+    let ids = queries::insert_many(&mut tx, me.scope.id(), &checked.valid).await?;
+    queries::drop_import(&mut tx, me.scope.id(), id).await?;
     let summary = format!(
         "{filename}: {} imported, {} rows skipped",
         ids.len(),
@@ -425,22 +426,4 @@ pub async fn confirm(
         ..Event::by(&me.user, &req, "enterprise.import", "enterprise", None)
     };
     crate::web::record::commit_audited(tx, event, "/enterprises?sort=updated", Flash::Saved).await
-}
-
-/// An upload over the limit is 413, like any other body over it; anything
-/// else wrong with the multipart body is a bad request.
-fn multipart_error(e: &axum::extract::multipart::MultipartError) -> AppError {
-    // The body limit's error reaches the multipart parser as a failed read,
-    // which axum does not always recognise as one: look down the causes.
-    let mut over_limit = e.status() == StatusCode::PAYLOAD_TOO_LARGE;
-    let mut cause: Option<&dyn std::error::Error> = Some(e);
-    while let Some(c) = cause {
-        over_limit |= c.to_string().contains("length limit exceeded");
-        cause = c.source();
-    }
-    if over_limit {
-        AppError::TooLarge
-    } else {
-        AppError::BadRequest
-    }
 }

@@ -310,7 +310,7 @@ async fn new_form(
     form_page(
         &state,
         ctx,
-        me.station_id,
+        me.scope.id(),
         None,
         form,
         FieldErrors::new(),
@@ -342,7 +342,7 @@ async fn create(
     Form(form): Form<EnterpriseForm>,
 ) -> AppResult<Response> {
     let t = text(req.lang);
-    let mut result = validate(&state, me.station_id, req.lang, &form).await?;
+    let mut result = validate(&state, me.scope.id(), req.lang, &form).await?;
     if !form::valid_form_token(&form.form_token) {
         let mut errors = result.err().unwrap_or_default();
         errors.add("form", req.lang.t().error_bad_request);
@@ -351,7 +351,7 @@ async fn create(
     let mut tx = state.db.begin().await?;
     if let Ok(input) = &result {
         if let Some(existing) =
-            form::already_submitted(&mut tx, me.station_id, &form.form_token, "enterprise").await?
+            form::already_submitted(&mut tx, me.scope.id(), &form.form_token, "enterprise").await?
         {
             return Ok(redirect_with_flash(
                 &format!("/enterprises/{existing}"),
@@ -359,7 +359,7 @@ async fn create(
             ));
         }
         if let Some(holder) =
-            queries::holder_of_code(&mut tx, me.station_id, input.credit_code.as_str(), None)
+            queries::holder_of_code(&mut tx, me.scope.id(), input.credit_code.as_str(), None)
                 .await?
         {
             let mut errors = FieldErrors::new();
@@ -374,7 +374,7 @@ async fn create(
             let page = form_page(
                 &state,
                 PageCtx::new(&req),
-                me.station_id,
+                me.scope.id(),
                 None,
                 form,
                 errors,
@@ -384,8 +384,8 @@ async fn create(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    let id = queries::insert(&mut tx, me.station_id, &input).await?;
-    form::remember_submission(&mut tx, me.station_id, &form.form_token, "enterprise", id).await?;
+    let id = queries::insert(&mut tx, me.scope.id(), &input).await?;
+    form::remember_submission(&mut tx, me.scope.id(), &form.form_token, "enterprise", id).await?;
     let summary = format!("{} {}", input.name, input.credit_code);
     let event = Event {
         summary: &summary,
@@ -400,14 +400,14 @@ async fn edit_form(
     me: StationUser,
     Path(id): Path<String>,
 ) -> AppResult<FormPage> {
-    let e = queries::get(&state.db, me.station_id, parse_id(&id)?)
+    let e = queries::get(&state.db, me.scope.id(), parse_id(&id)?)
         .await?
         .ok_or(AppError::NotFound)?;
     let form = EnterpriseForm::from_enterprise(&e);
     form_page(
         &state,
         ctx,
-        me.station_id,
+        me.scope.id(),
         Some(e.enterprise_id),
         form,
         FieldErrors::new(),
@@ -424,15 +424,15 @@ async fn update(
     Form(form): Form<EnterpriseForm>,
 ) -> AppResult<Response> {
     let id = parse_id(&id)?;
-    let current = queries::get(&state.db, me.station_id, id)
+    let current = queries::get(&state.db, me.scope.id(), id)
         .await?
         .ok_or(AppError::NotFound)?;
     let t = text(req.lang);
-    let mut result = validate(&state, me.station_id, req.lang, &form).await?;
+    let mut result = validate(&state, me.scope.id(), req.lang, &form).await?;
     let mut tx = state.db.begin().await?;
     if let Ok(input) = &result
         && let Some(holder) =
-            queries::holder_of_code(&mut tx, me.station_id, input.credit_code.as_str(), Some(id))
+            queries::holder_of_code(&mut tx, me.scope.id(), input.credit_code.as_str(), Some(id))
                 .await?
     {
         let mut errors = FieldErrors::new();
@@ -446,7 +446,7 @@ async fn update(
             let page = form_page(
                 &state,
                 PageCtx::new(&req),
-                me.station_id,
+                me.scope.id(),
                 Some(id),
                 form,
                 errors,
@@ -457,7 +457,7 @@ async fn update(
         }
     };
     let version: i32 = form.version.trim().parse().unwrap_or(0);
-    if !queries::update(&mut tx, me.station_id, id, version, &input).await? {
+    if !queries::update(&mut tx, me.scope.id(), id, version, &input).await? {
         drop(tx);
         let mut errors = FieldErrors::new();
         errors.add("form", req.lang.t().err_conflict);
@@ -466,7 +466,7 @@ async fn update(
         let page = form_page(
             &state,
             PageCtx::new(&req),
-            me.station_id,
+            me.scope.id(),
             Some(id),
             form,
             errors,
@@ -536,7 +536,7 @@ async fn delete(
     let id = parse_id(&id)?;
     let mut tx = state.db.begin().await?;
     let Some((name, code)) =
-        queries::soft_delete(&mut tx, me.station_id, id, me.user.user_id).await?
+        queries::soft_delete(&mut tx, me.scope.id(), id, me.user.user_id).await?
     else {
         return Err(AppError::NotFound);
     };
@@ -673,7 +673,7 @@ async fn list(
     Query(query): Query<ListQuery>,
 ) -> AppResult<ListPage> {
     let filter = query.filter();
-    let total = queries::count(&state.db, me.station_id, &filter).await?;
+    let total = queries::count(&state.db, me.scope.id(), &filter).await?;
     let paging = Paging::new(
         Paging::parse_page(query.page.as_deref()),
         PER_PAGE,
@@ -681,7 +681,7 @@ async fn list(
         query.query_string(),
     );
     let enterprises =
-        queries::list(&state.db, me.station_id, &filter, PER_PAGE, paging.offset()).await?;
+        queries::list(&state.db, me.scope.id(), &filter, PER_PAGE, paging.offset()).await?;
     Ok(ListPage {
         tx: text(ctx.lang),
         ctx,
@@ -690,7 +690,7 @@ async fn list(
         query,
         paging,
         industries: queries::industries(&state.db).await?,
-        officers: station_officers(&state.db, me.station_id).await?,
+        officers: station_officers(&state.db, me.scope.id()).await?,
     })
 }
 
@@ -704,7 +704,7 @@ async fn export(
     let lang = req.lang;
     let t = text(lang);
     let filter = query.filter();
-    let rows = queries::list(&state.db, me.station_id, &filter, 200_000, 0).await?;
+    let rows = queries::list(&state.db, me.scope.id(), &filter, 200_000, 0).await?;
     let headers = [
         t.name,
         t.credit_code,
@@ -840,10 +840,10 @@ async fn show(
     me: StationUser,
     Path(id): Path<String>,
 ) -> AppResult<ShowPage> {
-    let e = queries::get(&state.db, me.station_id, parse_id(&id)?)
+    let e = queries::get(&state.db, me.scope.id(), parse_id(&id)?)
         .await?
         .ok_or(AppError::NotFound)?;
-    let (db, station, eid, lang) = (&state.db, me.station_id, e.enterprise_id, ctx.lang);
+    let (db, station, eid, lang) = (&state.db, me.scope.id(), e.enterprise_id, ctx.lang);
     let day = today(&state.clock);
     let (visits, hazards, disputes, incidents, demands, trainings) = tokio::try_join!(
         crate::visits::timeline(db, station, eid, lang),

@@ -118,7 +118,7 @@ async fn list(State(state): State<AppState>, ctx: PageCtx, me: StationUser) -> A
     list_page(
         &state,
         ctx,
-        me.station_id,
+        me.scope.id(),
         is_chief,
         suggested,
         FieldErrors::new(),
@@ -145,7 +145,7 @@ async fn run(
         Some(quarter) => {
             let result = service::run(
                 &state.db,
-                me.station_id,
+                me.scope.id(),
                 quarter,
                 Some(me.user.user_id),
                 now,
@@ -171,7 +171,7 @@ async fn run(
     let page = list_page(
         &state,
         PageCtx::new(&req),
-        me.station_id,
+        me.scope.id(),
         true,
         form.quarter,
         errors,
@@ -369,7 +369,7 @@ async fn board_page(
         query,
         paging,
         industries: crate::enterprises::queries::industries(db).await?,
-        officers: station_officers(db, me.station_id).await?,
+        officers: station_officers(db, me.scope.id()).await?,
         is_chief: me.user.role == Role::Chief,
         notice,
     })
@@ -383,7 +383,7 @@ async fn board(
     Query(query): Query<BoardQuery>,
 ) -> AppResult<BoardPage> {
     let quarter = parse_quarter(&quarter)?;
-    let evaluation = queries::get(&state.db, me.station_id, &quarter.to_string())
+    let evaluation = queries::get(&state.db, me.scope.id(), &quarter.to_string())
         .await?
         .ok_or(AppError::NotFound)?;
     board_page(&state, ctx, &me, evaluation, query, None).await
@@ -397,7 +397,7 @@ async fn export(
     Query(query): Query<BoardQuery>,
 ) -> AppResult<Response> {
     let quarter = parse_quarter(&quarter)?;
-    let evaluation = queries::get(&state.db, me.station_id, &quarter.to_string())
+    let evaluation = queries::get(&state.db, me.scope.id(), &quarter.to_string())
         .await?
         .ok_or(AppError::NotFound)?;
     let (lang, t) = (req.lang, text(req.lang));
@@ -460,12 +460,12 @@ async fn publish(
     Path(quarter): Path<String>,
 ) -> AppResult<Response> {
     let quarter = parse_quarter(&quarter)?;
-    let evaluation = queries::get(&state.db, me.station_id, &quarter.to_string())
+    let evaluation = queries::get(&state.db, me.scope.id(), &quarter.to_string())
         .await?
         .ok_or(AppError::NotFound)?;
     let result = service::publish(
         &state.db,
-        me.station_id,
+        me.scope.id(),
         quarter,
         me.user.user_id,
         state.clock.now(),
@@ -481,7 +481,7 @@ async fn publish(
             Some(message) => {
                 let station_user = StationUser {
                     user: me.user.clone(),
-                    station_id: me.station_id,
+                    scope: me.scope,
                 };
                 let page = board_page(
                     &state,
@@ -593,8 +593,8 @@ async fn assessment(
     Path((quarter, enterprise_id)): Path<(String, String)>,
 ) -> AppResult<AssessmentPage> {
     let (evaluation, a, reasons, history) =
-        load_assessment(&state, me.station_id, &quarter, &enterprise_id).await?;
-    let objections = objections::for_assessment(&state.db, me.station_id, a.assessment_id).await?;
+        load_assessment(&state, me.scope.id(), &quarter, &enterprise_id).await?;
+    let objections = objections::for_assessment(&state.db, me.scope.id(), a.assessment_id).await?;
     let objection_open = objection_window_open(&state, &evaluation).await?;
     Ok(AssessmentPage {
         tx: text(ctx.lang),
@@ -631,7 +631,7 @@ async fn override_level(
     Form(form): Form<OverrideForm>,
 ) -> AppResult<Response> {
     let (evaluation, a, reasons, history) =
-        load_assessment(&state, me.station_id, &quarter, &enterprise_id).await?;
+        load_assessment(&state, me.scope.id(), &quarter, &enterprise_id).await?;
     let t = text(req.lang);
     let f = crate::web::form::Fields::new(req.lang);
     let mut errors = FieldErrors::new();
@@ -665,7 +665,7 @@ async fn override_level(
             StatusCode::UNPROCESSABLE_ENTITY
         };
         let objections =
-            objections::for_assessment(&state.db, me.station_id, a.assessment_id).await?;
+            objections::for_assessment(&state.db, me.scope.id(), a.assessment_id).await?;
         let page = AssessmentPage {
             ctx: PageCtx::new(&req),
             tx: t,

@@ -106,7 +106,7 @@ pub async fn create(
     Form(form): Form<ObjectionForm>,
 ) -> AppResult<Response> {
     let (evaluation, a, _, _) =
-        load_assessment(&state, me.station_id, &quarter, &enterprise_id).await?;
+        load_assessment(&state, me.scope.id(), &quarter, &enterprise_id).await?;
     let t = text(req.lang);
     let f = Fields::new(req.lang);
     let day = today(&state.clock);
@@ -119,7 +119,7 @@ pub async fn create(
         return rerender(
             &state,
             &req,
-            (me.station_id, is_chief),
+            (me.scope.id(), is_chief),
             (&quarter, &enterprise_id),
             errors,
             StatusCode::CONFLICT,
@@ -147,7 +147,7 @@ pub async fn create(
         return rerender(
             &state,
             &req,
-            (me.station_id, is_chief),
+            (me.scope.id(), is_chief),
             (&quarter, &enterprise_id),
             errors,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -158,7 +158,7 @@ pub async fn create(
         return rerender(
             &state,
             &req,
-            (me.station_id, is_chief),
+            (me.scope.id(), is_chief),
             (&quarter, &enterprise_id),
             errors,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -169,7 +169,7 @@ pub async fn create(
     let id = sqlx::query_scalar!(
         "insert into objection (station_id, assessment_id, received_on, grounds, recorded_by)
          values ($1, $2, $3, $4, $5) returning objection_id",
-        me.station_id,
+        me.scope.id(),
         a.assessment_id,
         received_on,
         grounds,
@@ -223,7 +223,7 @@ pub async fn decide(
 ) -> AppResult<Response> {
     let objection_id = parse_id(&objection_id)?;
     let (evaluation, a, _, _) =
-        load_assessment(&state, me.station_id, &quarter, &enterprise_id).await?;
+        load_assessment(&state, me.scope.id(), &quarter, &enterprise_id).await?;
     let t = text(req.lang);
     let f = Fields::new(req.lang);
     let mut errors = FieldErrors::new();
@@ -256,7 +256,7 @@ pub async fn decide(
         r#"select status = 'open' as "open!" from objection
            where objection_id = $1 and station_id = $2 and assessment_id = $3 for update"#,
         objection_id,
-        me.station_id,
+        me.scope.id(),
         a.assessment_id
     )
     .fetch_optional(&mut *tx)
@@ -270,7 +270,7 @@ pub async fn decide(
         return rerender(
             &state,
             &req,
-            (me.station_id, true),
+            (me.scope.id(), true),
             (&quarter, &enterprise_id),
             errors,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -287,7 +287,7 @@ pub async fn decide(
         return rerender(
             &state,
             &req,
-            (me.station_id, true),
+            (me.scope.id(), true),
             (&quarter, &enterprise_id),
             errors,
             status,
@@ -345,7 +345,7 @@ pub async fn decide(
         sqlx::query!(
             "insert into evaluation_revision (station_id, evaluation_id, revision, reason, by_user)
              values ($1, $2, $3, $4, $5)",
-            me.station_id,
+            me.scope.id(),
             evaluation.evaluation_id,
             revision,
             revision_reason,
@@ -358,7 +358,7 @@ pub async fn decide(
         let later = sqlx::query_scalar!(
             r#"select exists(select 1 from evaluation where station_id = $1 and status = 'published'
                              and quarter > $2) as "later!""#,
-            me.station_id,
+            me.scope.id(),
             quarter_value.to_string()
         )
         .fetch_one(&mut *tx)
@@ -368,7 +368,7 @@ pub async fn decide(
                 "update enterprise set current_level = $2 where enterprise_id = $1 and station_id = $3",
                 a.enterprise_id,
                 level as Level,
-                me.station_id
+                me.scope.id()
             )
             .execute(&mut *tx)
             .await?;

@@ -323,7 +323,7 @@ async fn new_form(
     me: StationUser,
     Path(enterprise_id): Path<String>,
 ) -> AppResult<FormPage> {
-    let enterprise = enterprise_brief(&state.db, me.station_id, parse_id(&enterprise_id)?)
+    let enterprise = enterprise_brief(&state.db, me.scope.id(), parse_id(&enterprise_id)?)
         .await?
         .ok_or(AppError::NotFound)?;
     let today = crate::web::record::today(&state.clock);
@@ -349,7 +349,7 @@ async fn create(
     Path(enterprise_id): Path<String>,
     Form(form): Form<HazardForm>,
 ) -> AppResult<Response> {
-    let enterprise = enterprise_brief(&state.db, me.station_id, parse_id(&enterprise_id)?)
+    let enterprise = enterprise_brief(&state.db, me.scope.id(), parse_id(&enterprise_id)?)
         .await?
         .ok_or(AppError::NotFound)?;
     let today = crate::web::record::today(&state.clock);
@@ -376,7 +376,7 @@ async fn create(
 
     let mut tx = state.db.begin().await?;
     if let Some(existing) =
-        form::already_submitted(&mut tx, me.station_id, &form.form_token, "hazard").await?
+        form::already_submitted(&mut tx, me.scope.id(), &form.form_token, "hazard").await?
     {
         return Ok(redirect_with_flash(
             &format!("/hazards/{existing}"),
@@ -385,14 +385,14 @@ async fn create(
     }
     let id = queries::insert(
         &mut tx,
-        me.station_id,
+        me.scope.id(),
         enterprise.enterprise_id,
         None,
         me.user.user_id,
         &input,
     )
     .await?;
-    form::remember_submission(&mut tx, me.station_id, &form.form_token, "hazard", id).await?;
+    form::remember_submission(&mut tx, me.scope.id(), &form.form_token, "hazard", id).await?;
     let summary = audit_summary(&enterprise.name, &input);
     let event = Event {
         summary: &summary,
@@ -488,7 +488,7 @@ async fn show_page(
     errors: FieldErrors,
 ) -> AppResult<ShowPage> {
     let today = crate::web::record::today(&state.clock);
-    let officers = station_officers(&state.db, me.station_id).await?;
+    let officers = station_officers(&state.db, me.scope.id()).await?;
     let rectify = rectify.unwrap_or_else(|| RectifyForm {
         rectified_on: today.to_string(),
         rectification_note: String::new(),
@@ -512,7 +512,7 @@ async fn show(
     me: StationUser,
     Path(id): Path<String>,
 ) -> AppResult<ShowPage> {
-    let hazard = queries::get(&state.db, me.station_id, parse_id(&id)?)
+    let hazard = queries::get(&state.db, me.scope.id(), parse_id(&id)?)
         .await?
         .ok_or(AppError::NotFound)?;
     show_page(&state, ctx, &me, hazard, None, FieldErrors::new()).await
@@ -526,7 +526,7 @@ async fn rectify(
     Form(form): Form<RectifyForm>,
 ) -> AppResult<Response> {
     let id = parse_id(&id)?;
-    let hazard = queries::get(&state.db, me.station_id, id)
+    let hazard = queries::get(&state.db, me.scope.id(), id)
         .await?
         .ok_or(AppError::NotFound)?;
     let lang = req.lang;
@@ -537,7 +537,7 @@ async fn rectify(
         return Ok((StatusCode::CONFLICT, page).into_response());
     }
     let today = crate::web::record::today(&state.clock);
-    let officers = station_officers(&state.db, me.station_id).await?;
+    let officers = station_officers(&state.db, me.scope.id()).await?;
     let input = match form.validate(lang, today, hazard.found_on, &officers) {
         Ok(input) => input,
         Err(errors) => {
@@ -550,7 +550,7 @@ async fn rectify(
     let mut tx = state.db.begin().await?;
     let done = queries::rectify(
         &mut tx,
-        me.station_id,
+        me.scope.id(),
         id,
         input.rectified_on,
         &input.note,
@@ -560,7 +560,7 @@ async fn rectify(
     if !done {
         // Rectified (or changed) by someone else since the page was loaded.
         drop(tx);
-        let current = queries::get(&state.db, me.station_id, id)
+        let current = queries::get(&state.db, me.scope.id(), id)
             .await?
             .ok_or(AppError::NotFound)?;
         let mut errors = FieldErrors::new();
@@ -594,10 +594,10 @@ async fn edit_form(
     me: StationUser,
     Path(id): Path<String>,
 ) -> AppResult<FormPage> {
-    let hazard = queries::get(&state.db, me.station_id, parse_id(&id)?)
+    let hazard = queries::get(&state.db, me.scope.id(), parse_id(&id)?)
         .await?
         .ok_or(AppError::NotFound)?;
-    let enterprise = enterprise_brief(&state.db, me.station_id, hazard.enterprise_id)
+    let enterprise = enterprise_brief(&state.db, me.scope.id(), hazard.enterprise_id)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(FormPage {
@@ -619,10 +619,10 @@ async fn update(
     Form(form): Form<HazardForm>,
 ) -> AppResult<Response> {
     let id = parse_id(&id)?;
-    let current = queries::get(&state.db, me.station_id, id)
+    let current = queries::get(&state.db, me.scope.id(), id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let enterprise = enterprise_brief(&state.db, me.station_id, current.enterprise_id)
+    let enterprise = enterprise_brief(&state.db, me.scope.id(), current.enterprise_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let today = crate::web::record::today(&state.clock);
@@ -644,11 +644,11 @@ async fn update(
     let version: i32 = form.version.trim().parse().unwrap_or(0);
 
     let mut tx = state.db.begin().await?;
-    let saved = queries::update(&mut tx, me.station_id, id, version, &input).await?;
+    let saved = queries::update(&mut tx, me.scope.id(), id, version, &input).await?;
     if !saved {
         // Someone saved first: keep what this user typed, show what is saved.
         drop(tx);
-        let current = queries::get(&state.db, me.station_id, id)
+        let current = queries::get(&state.db, me.scope.id(), id)
             .await?
             .ok_or(AppError::NotFound)?;
         let mut errors = FieldErrors::new();
@@ -694,7 +694,7 @@ async fn delete(
 ) -> AppResult<Response> {
     let id = parse_id(&id)?;
     let mut tx = state.db.begin().await?;
-    let Some(gone) = queries::soft_delete(&mut tx, me.station_id, id, me.user.user_id).await?
+    let Some(gone) = queries::soft_delete(&mut tx, me.scope.id(), id, me.user.user_id).await?
     else {
         return Err(AppError::NotFound);
     };
@@ -821,7 +821,7 @@ async fn list(
         to,
         today,
     };
-    let total = queries::count(&state.db, me.station_id, filter).await?;
+    let total = queries::count(&state.db, me.scope.id(), filter).await?;
     let status_code = status.map_or("", StatusFilter::code);
     let severity_code = severity.map_or("", Severity::code);
     let enterprise_code = enterprise.map(|id| id.to_string()).unwrap_or_default();
@@ -843,14 +843,14 @@ async fn list(
     );
     let (clear_enterprise, enterprise_name) = crate::web::record::enterprise_scope(
         &state.db,
-        me.station_id,
+        me.scope.id(),
         enterprise,
         "/hazards",
         &others,
     )
     .await?;
     let hazards =
-        queries::list(&state.db, me.station_id, filter, PER_PAGE, paging.offset()).await?;
+        queries::list(&state.db, me.scope.id(), filter, PER_PAGE, paging.offset()).await?;
     Ok(ListPage {
         tx: text(ctx.lang),
         ctx,

@@ -68,12 +68,12 @@ async fn officer(
            where e.station_id = $1 and e.liaison_officer_id = $2
            order by e.status, e.name
            limit 200"#,
-        me.station_id,
+        me.scope.id(),
         me.user.user_id
     )
     .fetch_all(&state.db)
     .await?;
-    let due = crate::enterprises::due_for_officer(&state, me.station_id, me.user.user_id, ctx.lang)
+    let due = crate::enterprises::due_for_officer(&state, me.scope.id(), me.user.user_id, ctx.lang)
         .await?;
     Ok(OfficerHome {
         ctx,
@@ -201,7 +201,7 @@ fn month_start(day: NaiveDate, back: u32) -> NaiveDate {
 }
 
 async fn chief(State(state): State<AppState>, ctx: PageCtx, me: Chief) -> AppResult<ChiefHome> {
-    let (db, station) = (&state.db, me.station_id);
+    let (db, station) = (&state.db, me.scope.id());
     let day = today(&state.clock);
     let now = state.clock.now();
     let this_month = month_start(day, 0);

@@ -251,7 +251,7 @@ async fn new_form(
     me: StationUser,
     Path(enterprise_id): Path<String>,
 ) -> AppResult<FormPage> {
-    let enterprise = enterprise_brief(&state.db, me.station_id, parse_id(&enterprise_id)?)
+    let enterprise = enterprise_brief(&state.db, me.scope.id(), parse_id(&enterprise_id)?)
         .await?
         .ok_or(AppError::NotFound)?;
     let today = crate::web::record::today(&state.clock);
@@ -277,7 +277,7 @@ async fn create(
     Path(enterprise_id): Path<String>,
     Form(form): Form<IncidentForm>,
 ) -> AppResult<Response> {
-    let enterprise = enterprise_brief(&state.db, me.station_id, parse_id(&enterprise_id)?)
+    let enterprise = enterprise_brief(&state.db, me.scope.id(), parse_id(&enterprise_id)?)
         .await?
         .ok_or(AppError::NotFound)?;
     let today = crate::web::record::today(&state.clock);
@@ -304,7 +304,7 @@ async fn create(
 
     let mut tx = state.db.begin().await?;
     if let Some(existing) =
-        form::already_submitted(&mut tx, me.station_id, &form.form_token, "incident").await?
+        form::already_submitted(&mut tx, me.scope.id(), &form.form_token, "incident").await?
     {
         // The same form again (double click, reload): show what the first made.
         return Ok(redirect_with_flash(
@@ -314,13 +314,13 @@ async fn create(
     }
     let id = queries::insert(
         &mut tx,
-        me.station_id,
+        me.scope.id(),
         enterprise.enterprise_id,
         me.user.user_id,
         &input,
     )
     .await?;
-    form::remember_submission(&mut tx, me.station_id, &form.form_token, "incident", id).await?;
+    form::remember_submission(&mut tx, me.scope.id(), &form.form_token, "incident", id).await?;
     let summary = format!(
         "{} {} {}: {}",
         enterprise.name,
@@ -350,7 +350,7 @@ async fn show(
     me: StationUser,
     Path(id): Path<String>,
 ) -> AppResult<ShowPage> {
-    let incident = queries::get(&state.db, me.station_id, parse_id(&id)?)
+    let incident = queries::get(&state.db, me.scope.id(), parse_id(&id)?)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(ShowPage {
@@ -367,10 +367,10 @@ async fn edit_form(
     me: StationUser,
     Path(id): Path<String>,
 ) -> AppResult<FormPage> {
-    let incident = queries::get(&state.db, me.station_id, parse_id(&id)?)
+    let incident = queries::get(&state.db, me.scope.id(), parse_id(&id)?)
         .await?
         .ok_or(AppError::NotFound)?;
-    let enterprise = enterprise_brief(&state.db, me.station_id, incident.enterprise_id)
+    let enterprise = enterprise_brief(&state.db, me.scope.id(), incident.enterprise_id)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(FormPage {
@@ -392,10 +392,10 @@ async fn update(
     Form(form): Form<IncidentForm>,
 ) -> AppResult<Response> {
     let id = parse_id(&id)?;
-    let current = queries::get(&state.db, me.station_id, id)
+    let current = queries::get(&state.db, me.scope.id(), id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let enterprise = enterprise_brief(&state.db, me.station_id, current.enterprise_id)
+    let enterprise = enterprise_brief(&state.db, me.scope.id(), current.enterprise_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let today = crate::web::record::today(&state.clock);
@@ -417,7 +417,7 @@ async fn update(
     let version: i32 = form.version.trim().parse().unwrap_or(0);
 
     let mut tx = state.db.begin().await?;
-    let saved = queries::update(&mut tx, me.station_id, id, version, &input).await?;
+    let saved = queries::update(&mut tx, me.scope.id(), id, version, &input).await?;
     if !saved {
         // Someone saved first: keep what this user typed, show what is saved,
         // and let a second save (with the current version) go through.
@@ -466,7 +466,7 @@ async fn delete(
 ) -> AppResult<Response> {
     let id = parse_id(&id)?;
     let mut tx = state.db.begin().await?;
-    let Some(gone) = queries::soft_delete(&mut tx, me.station_id, id, me.user.user_id).await?
+    let Some(gone) = queries::soft_delete(&mut tx, me.scope.id(), id, me.user.user_id).await?
     else {
         return Err(AppError::NotFound);
     };
@@ -558,7 +558,7 @@ async fn list(
         from,
         to,
     };
-    let total = queries::count(&state.db, me.station_id, filter).await?;
+    let total = queries::count(&state.db, me.scope.id(), filter).await?;
     let enterprise_code = enterprise.map(|id| id.to_string()).unwrap_or_default();
     let from_code = from.map(|d| d.to_string()).unwrap_or_default();
     let to_code = to.map(|d| d.to_string()).unwrap_or_default();
@@ -575,14 +575,14 @@ async fn list(
     );
     let (clear_enterprise, enterprise_name) = crate::web::record::enterprise_scope(
         &state.db,
-        me.station_id,
+        me.scope.id(),
         enterprise,
         "/incidents",
         &others,
     )
     .await?;
     let incidents =
-        queries::list(&state.db, me.station_id, filter, PER_PAGE, paging.offset()).await?;
+        queries::list(&state.db, me.scope.id(), filter, PER_PAGE, paging.offset()).await?;
     Ok(ListPage {
         tx: text(ctx.lang),
         ctx,

@@ -226,10 +226,10 @@ async fn dashboard(
     query: ItemQuery,
 ) -> AppResult<DashboardPage> {
     let db = &state.db;
-    let latest = queries::latest_push_id(db, me.department_id).await?;
+    let latest = queries::latest_push_id(db, me.scope.id()).await?;
     let wanted = push_id.or(latest);
     let (pushes, industries) = tokio::try_join!(
-        queries::pushes(db, me.department_id, PUSH_LIST),
+        queries::pushes(db, me.scope.id(), PUSH_LIST),
         crate::enterprises::queries::industries(db),
     )?;
     let mut page = DashboardPage {
@@ -245,7 +245,7 @@ async fn dashboard(
     let Some(wanted) = wanted else {
         return Ok(page);
     };
-    let push = queries::push(db, me.department_id, wanted)
+    let push = queries::push(db, me.scope.id(), wanted)
         .await?
         .ok_or(AppError::NotFound)?;
     let filter = page.query.filter();
@@ -302,7 +302,7 @@ async fn export(
     Path(push_id): Path<String>,
     Query(query): Query<ItemQuery>,
 ) -> AppResult<Response> {
-    let push = queries::push(&state.db, me.department_id, parse_id(&push_id)?)
+    let push = queries::push(&state.db, me.scope.id(), parse_id(&push_id)?)
         .await?
         .ok_or(AppError::NotFound)?;
     let rows = queries::items(&state.db, push.push_id, &query.filter(), None, 0).await?;
@@ -356,14 +356,14 @@ async fn acknowledge(
     me: DepartmentUser,
     Path(push_id): Path<String>,
 ) -> AppResult<Response> {
-    let push = queries::push(&state.db, me.department_id, parse_id(&push_id)?)
+    let push = queries::push(&state.db, me.scope.id(), parse_id(&push_id)?)
         .await?
         .ok_or(AppError::NotFound)?;
     let mut tx = state.db.begin().await?;
     let to = format!("/department/pushes/{}", push.push_id);
     let done = queries::acknowledge(
         &mut tx,
-        me.department_id,
+        me.scope.id(),
         push.push_id,
         me.user.user_id,
         state.clock.now(),
@@ -510,11 +510,11 @@ async fn load_item(
 ) -> AppResult<(PushRow, ItemRow, Vec<ActionRow>)> {
     let (push_id, enterprise_id) = (parse_id(push_id)?, parse_id(enterprise_id)?);
     let (push, item, actions) = tokio::try_join!(
-        queries::push(&state.db, me.department_id, push_id),
-        queries::item(&state.db, me.department_id, push_id, enterprise_id),
+        queries::push(&state.db, me.scope.id(), push_id),
+        queries::item(&state.db, me.scope.id(), push_id, enterprise_id),
         queries::actions(
             &state.db,
-            queries::ActionsOf::Department(me.department_id),
+            queries::ActionsOf::Department(me.scope.id()),
             enterprise_id
         ),
     )?;
@@ -593,7 +593,7 @@ async fn record_action(
     let station_id = sqlx::query_scalar!(
         "select station_id from push where push_id = $1 and department_id = $2",
         push.push_id,
-        me.department_id
+        me.scope.id()
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -610,7 +610,7 @@ async fn record_action(
          returning coordinated_action_id",
         push.push_id,
         item.enterprise_id,
-        me.department_id,
+        me.scope.id(),
         station_id,
         input.kind,
         input.acted_on,
@@ -658,7 +658,7 @@ async fn live(
 ) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
     let events = state.live.subscribe();
     let closing = state.live.closing();
-    let department_id = me.department_id;
+    let department_id = me.scope.id();
     // Every event carries data: a browser's EventSource drops an event whose
     // data is empty, and the dashboard waits for "ready" to show it is live.
     let hello = stream::once(async { Ok(SseEvent::default().event("ready").data("ready")) });

@@ -742,7 +742,7 @@ async fn monthly(
     let today = crate::web::record::today(&state.clock);
     let (month, bad) = choose_month(q.month.as_deref(), today);
     let (sort, dir) = q.sort();
-    let mut report = monthly_report(&state.db, me.station_id, month).await?;
+    let mut report = monthly_report(&state.db, me.scope.id(), month).await?;
     report.sort(sort, dir);
     let tx = text(ctx.lang);
     Ok(MonthlyPage {
@@ -767,7 +767,7 @@ async fn monthly_csv(
     let today = crate::web::record::today(&state.clock);
     let (month, _) = choose_month(q.month.as_deref(), today);
     let (sort, dir) = q.sort();
-    let mut report = monthly_report(&state.db, me.station_id, month).await?;
+    let mut report = monthly_report(&state.db, me.scope.id(), month).await?;
     report.sort(sort, dir);
     let body = csv_body(&report, req.lang);
     let summary = format!(

@@ -299,7 +299,7 @@ async fn new_for_enterprise(
     me: StationUser,
     Path(enterprise_id): Path<String>,
 ) -> AppResult<Redirect> {
-    let enterprise = enterprise_brief(&state.db, me.station_id, parse_id(&enterprise_id)?)
+    let enterprise = enterprise_brief(&state.db, me.scope.id(), parse_id(&enterprise_id)?)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(Redirect::to(&format!(
@@ -314,7 +314,7 @@ async fn new_form(
     me: StationUser,
     Query(query): Query<Vec<(String, String)>>,
 ) -> AppResult<FormPage> {
-    let choosable = queries::choosable(&state.db, me.station_id, None).await?;
+    let choosable = queries::choosable(&state.db, me.scope.id(), None).await?;
     let mut q = String::new();
     let mut preselected = Vec::new();
     for (name, value) in query {
@@ -364,7 +364,7 @@ async fn create(
     RawForm(body): RawForm,
 ) -> AppResult<Response> {
     let form = TrainingForm::parse(&body)?;
-    let choosable = queries::choosable(&state.db, me.station_id, None).await?;
+    let choosable = queries::choosable(&state.db, me.scope.id(), None).await?;
     let today = crate::web::record::today(&state.clock);
     let token_ok = form::valid_form_token(&form.form_token);
     let input = match form.validate(req.lang, today, &choosable) {
@@ -390,22 +390,22 @@ async fn create(
 
     let mut tx = state.db.begin().await?;
     if let Some(existing) =
-        form::already_submitted(&mut tx, me.station_id, &form.form_token, "training").await?
+        form::already_submitted(&mut tx, me.scope.id(), &form.form_token, "training").await?
     {
         return Ok(redirect_with_flash(
             &format!("/trainings/{existing}"),
             Flash::Saved,
         ));
     }
-    let id = queries::insert(&mut tx, me.station_id, me.user.user_id, &input).await?;
-    let written = queries::set_attendees(&mut tx, me.station_id, id, &input.enterprise_ids).await?;
+    let id = queries::insert(&mut tx, me.scope.id(), me.user.user_id, &input).await?;
+    let written = queries::set_attendees(&mut tx, me.scope.id(), id, &input.enterprise_ids).await?;
     if written != input.enterprise_ids.len() as u64 {
         // An enterprise went away between the check and the insert.
         return Err(AppError::Internal(anyhow::anyhow!(
             "training attendees changed while saving"
         )));
     }
-    form::remember_submission(&mut tx, me.station_id, &form.form_token, "training", id).await?;
+    form::remember_submission(&mut tx, me.scope.id(), &form.form_token, "training", id).await?;
     let summary = format!(
         "{} {} {}; {} attendees; enterprises {}",
         input.held_on,
@@ -436,7 +436,7 @@ async fn show(
     me: StationUser,
     Path(id): Path<String>,
 ) -> AppResult<ShowPage> {
-    let training = queries::get(&state.db, me.station_id, parse_id(&id)?)
+    let training = queries::get(&state.db, me.scope.id(), parse_id(&id)?)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(ShowPage {
@@ -453,11 +453,11 @@ async fn edit_form(
     me: StationUser,
     Path(id): Path<String>,
 ) -> AppResult<FormPage> {
-    let training = queries::get(&state.db, me.station_id, parse_id(&id)?)
+    let training = queries::get(&state.db, me.scope.id(), parse_id(&id)?)
         .await?
         .ok_or(AppError::NotFound)?;
     let choosable =
-        queries::choosable(&state.db, me.station_id, Some(training.training_id)).await?;
+        queries::choosable(&state.db, me.scope.id(), Some(training.training_id)).await?;
     let form = TrainingForm::from_training(&training);
     Ok(FormPage {
         tx: text(ctx.lang),
@@ -479,11 +479,11 @@ async fn update(
     RawForm(body): RawForm,
 ) -> AppResult<Response> {
     let id = parse_id(&id)?;
-    let current = queries::get(&state.db, me.station_id, id)
+    let current = queries::get(&state.db, me.scope.id(), id)
         .await?
         .ok_or(AppError::NotFound)?;
     let form = TrainingForm::parse(&body)?;
-    let choosable = queries::choosable(&state.db, me.station_id, Some(id)).await?;
+    let choosable = queries::choosable(&state.db, me.scope.id(), Some(id)).await?;
     let today = crate::web::record::today(&state.clock);
     let page = |form: TrainingForm, errors: FieldErrors, conflict: Option<Training>| FormPage {
         ctx: PageCtx::new(&req),
@@ -504,7 +504,7 @@ async fn update(
     let version: i32 = form.version.trim().parse().unwrap_or(0);
 
     let mut tx = state.db.begin().await?;
-    if !queries::update(&mut tx, me.station_id, id, version, &input).await? {
+    if !queries::update(&mut tx, me.scope.id(), id, version, &input).await? {
         drop(tx);
         let mut errors = FieldErrors::new();
         errors.add("form", req.lang.t().err_conflict);
@@ -513,7 +513,7 @@ async fn update(
         let saved = current.clone();
         return Ok((StatusCode::CONFLICT, page(form, errors, Some(saved))).into_response());
     }
-    let written = queries::set_attendees(&mut tx, me.station_id, id, &input.enterprise_ids).await?;
+    let written = queries::set_attendees(&mut tx, me.scope.id(), id, &input.enterprise_ids).await?;
     if written != input.enterprise_ids.len() as u64 {
         return Err(AppError::Internal(anyhow::anyhow!(
             "training attendees changed while saving"
@@ -554,11 +554,11 @@ async fn delete(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let id = parse_id(&id)?;
-    let Some(current) = queries::get(&state.db, me.station_id, id).await? else {
+    let Some(current) = queries::get(&state.db, me.scope.id(), id).await? else {
         return Err(AppError::NotFound);
     };
     let mut tx = state.db.begin().await?;
-    let Some(gone) = queries::soft_delete(&mut tx, me.station_id, id, me.user.user_id).await?
+    let Some(gone) = queries::soft_delete(&mut tx, me.scope.id(), id, me.user.user_id).await?
     else {
         return Err(AppError::NotFound);
     };
@@ -649,7 +649,7 @@ async fn list(
         .check("from", fields.optional_date(&q.from))
         .flatten();
     let to = errors.check("to", fields.optional_date(&q.to)).flatten();
-    let mut years = queries::years(&state.db, me.station_id).await?;
+    let mut years = queries::years(&state.db, me.scope.id()).await?;
     let this_year = crate::web::record::today(&state.clock).year();
     if !years.contains(&this_year) {
         years.insert(0, this_year);
@@ -661,7 +661,7 @@ async fn list(
         from,
         to,
     };
-    let total = queries::count(&state.db, me.station_id, filter).await?;
+    let total = queries::count(&state.db, me.scope.id(), filter).await?;
     let year_text = year.map(|y| y.to_string()).unwrap_or_default();
     let enterprise_code = enterprise.map(|id| id.to_string()).unwrap_or_default();
     let from_code = from.map(|d| d.to_string()).unwrap_or_default();
@@ -680,14 +680,14 @@ async fn list(
     );
     let (clear_enterprise, enterprise_name) = crate::web::record::enterprise_scope(
         &state.db,
-        me.station_id,
+        me.scope.id(),
         enterprise,
         "/trainings",
         &others,
     )
     .await?;
     let trainings =
-        queries::list(&state.db, me.station_id, filter, PER_PAGE, paging.offset()).await?;
+        queries::list(&state.db, me.scope.id(), filter, PER_PAGE, paging.offset()).await?;
     Ok(ListPage {
         tx: text(ctx.lang),
         ctx,

@@ -720,11 +720,11 @@ async fn new_form(
     me: StationUser,
     Path(enterprise_id): Path<String>,
 ) -> AppResult<FormPage> {
-    let enterprise = enterprise_brief(&state.db, me.station_id, parse_id(&enterprise_id)?)
+    let enterprise = enterprise_brief(&state.db, me.scope.id(), parse_id(&enterprise_id)?)
         .await?
         .ok_or(AppError::NotFound)?;
     let today = crate::web::record::today(&state.clock);
-    let officers = station_officers(&state.db, me.station_id).await?;
+    let officers = station_officers(&state.db, me.scope.id()).await?;
     let (template, items) = checklist_for(&state.db, None).await?;
     Ok(FormPage {
         tx: text(ctx.lang),
@@ -755,12 +755,12 @@ async fn create(
     Path(enterprise_id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let enterprise = enterprise_brief(&state.db, me.station_id, parse_id(&enterprise_id)?)
+    let enterprise = enterprise_brief(&state.db, me.scope.id(), parse_id(&enterprise_id)?)
         .await?
         .ok_or(AppError::NotFound)?;
     let form = VisitForm::from_pairs(pairs);
     let today = crate::web::record::today(&state.clock);
-    let officers = station_officers(&state.db, me.station_id).await?;
+    let officers = station_officers(&state.db, me.scope.id()).await?;
     let (template, items) = checklist_for(&state.db, None).await?;
     let token_ok = form::valid_form_token(&form.form_token);
     let input = match form.validate(req.lang, today, None, &officers, &items, true) {
@@ -798,7 +798,7 @@ async fn create(
 
     let mut tx = state.db.begin().await?;
     if let Some(existing) =
-        form::already_submitted(&mut tx, me.station_id, &form.form_token, "visit").await?
+        form::already_submitted(&mut tx, me.scope.id(), &form.form_token, "visit").await?
     {
         // The same form again (double tap, reload): show what the first made.
         return Ok(redirect_with_flash(
@@ -808,7 +808,7 @@ async fn create(
     }
     let id = queries::insert(
         &mut tx,
-        me.station_id,
+        me.scope.id(),
         enterprise.enterprise_id,
         me.user.user_id,
         &input,
@@ -820,7 +820,7 @@ async fn create(
     if template_id.is_some() {
         queries::set_checks(&mut tx, id, &input.checks).await?;
     }
-    form::remember_submission(&mut tx, me.station_id, &form.form_token, "visit", id).await?;
+    form::remember_submission(&mut tx, me.scope.id(), &form.form_token, "visit", id).await?;
     let failed = input
         .checks
         .iter()
@@ -846,7 +846,7 @@ async fn create(
     for hazard in &input.hazards {
         let hazard_id = hazards::insert(
             &mut tx,
-            me.station_id,
+            me.scope.id(),
             enterprise.enterprise_id,
             Some(id),
             me.user.user_id,
@@ -902,14 +902,14 @@ async fn show(
     Path(id): Path<String>,
 ) -> AppResult<ShowPage> {
     let id = parse_id(&id)?;
-    let detail = VisitDetail::load(&state.db, me.station_id, id)
+    let detail = VisitDetail::load(&state.db, me.scope.id(), id)
         .await?
         .ok_or(AppError::NotFound)?;
     let template = match detail.visit.checklist_template_id {
         Some(t) => queries::template(&state.db, t).await?,
         None => None,
     };
-    let hazards = hazards::found_on_visit(&state.db, me.station_id, id).await?;
+    let hazards = hazards::found_on_visit(&state.db, me.scope.id(), id).await?;
     Ok(ShowPage {
         tx: text(ctx.lang),
         htx: hazards::text(ctx.lang),
@@ -940,13 +940,13 @@ async fn edit_form(
     me: StationUser,
     Path(id): Path<String>,
 ) -> AppResult<FormPage> {
-    let detail = VisitDetail::load(&state.db, me.station_id, parse_id(&id)?)
+    let detail = VisitDetail::load(&state.db, me.scope.id(), parse_id(&id)?)
         .await?
         .ok_or(AppError::NotFound)?;
-    let enterprise = enterprise_brief(&state.db, me.station_id, detail.visit.enterprise_id)
+    let enterprise = enterprise_brief(&state.db, me.scope.id(), detail.visit.enterprise_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let officers = station_officers(&state.db, me.station_id).await?;
+    let officers = station_officers(&state.db, me.scope.id()).await?;
     let (template, items) = checklist_of(&state.db, &detail.visit).await?;
     Ok(FormPage {
         tx: text(ctx.lang),
@@ -973,15 +973,15 @@ async fn update(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let id = parse_id(&id)?;
-    let current = VisitDetail::load(&state.db, me.station_id, id)
+    let current = VisitDetail::load(&state.db, me.scope.id(), id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let enterprise = enterprise_brief(&state.db, me.station_id, current.visit.enterprise_id)
+    let enterprise = enterprise_brief(&state.db, me.scope.id(), current.visit.enterprise_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let form = VisitForm::from_pairs(pairs);
     let today = crate::web::record::today(&state.clock);
-    let officers = station_officers(&state.db, me.station_id).await?;
+    let officers = station_officers(&state.db, me.scope.id()).await?;
     let (template, items) = checklist_of(&state.db, &current.visit).await?;
     let kind = current.visit.kind;
     let page = |form: VisitForm, errors: VisitErrors, conflict: Option<VisitDetail>| FormPage {
@@ -1012,12 +1012,12 @@ async fn update(
 
     let mut tx = state.db.begin().await?;
     let saved =
-        queries::update(&mut tx, me.station_id, id, version, &input, liaison_contact).await?;
+        queries::update(&mut tx, me.scope.id(), id, version, &input, liaison_contact).await?;
     if !saved {
         // Someone saved first: keep what this user typed, show what is saved,
         // and let a second save (with the current version) go through.
         drop(tx);
-        let saved_now = VisitDetail::load(&state.db, me.station_id, id)
+        let saved_now = VisitDetail::load(&state.db, me.scope.id(), id)
             .await?
             .ok_or(AppError::NotFound)?;
         let mut errors = VisitErrors::default();
@@ -1083,7 +1083,7 @@ async fn delete(
 ) -> AppResult<Response> {
     let id = parse_id(&id)?;
     let mut tx = state.db.begin().await?;
-    let Some(gone) = queries::soft_delete(&mut tx, me.station_id, id, me.user.user_id).await?
+    let Some(gone) = queries::soft_delete(&mut tx, me.scope.id(), id, me.user.user_id).await?
     else {
         return Err(AppError::NotFound);
     };
@@ -1134,10 +1134,10 @@ async fn picker(
 ) -> AppResult<PickerPage> {
     let q = crate::web::paging::search_text(&query.q);
     let enterprises = if q.is_empty() {
-        queries::liaison_enterprises(&state.db, me.station_id, me.user.user_id, PICKER_LIMIT)
+        queries::liaison_enterprises(&state.db, me.scope.id(), me.user.user_id, PICKER_LIMIT)
             .await?
     } else {
-        queries::search_enterprises(&state.db, me.station_id, me.user.user_id, &q, PICKER_LIMIT)
+        queries::search_enterprises(&state.db, me.scope.id(), me.user.user_id, &q, PICKER_LIMIT)
             .await?
     };
     Ok(PickerPage {
@@ -1202,7 +1202,7 @@ async fn list(
     me: StationUser,
     Query(q): Query<ListQuery>,
 ) -> AppResult<ListPage> {
-    let officers = station_officers(&state.db, me.station_id).await?;
+    let officers = station_officers(&state.db, me.scope.id()).await?;
     // Unknown filter values filter nothing rather than failing; a date that
     // is not one is said next to its field.
     let kind = VisitKind::ALL.into_iter().find(|k| k.code() == q.kind);
@@ -1226,7 +1226,7 @@ async fn list(
         from,
         to,
     };
-    let total = queries::count(&state.db, me.station_id, filter).await?;
+    let total = queries::count(&state.db, me.scope.id(), filter).await?;
     let kind_code = kind.map_or("", VisitKind::code);
     let officer_code = officer.map(|id| id.to_string()).unwrap_or_default();
     let enterprise_code = enterprise.map(|id| id.to_string()).unwrap_or_default();
@@ -1246,13 +1246,13 @@ async fn list(
     );
     let (clear_enterprise, enterprise_name) = crate::web::record::enterprise_scope(
         &state.db,
-        me.station_id,
+        me.scope.id(),
         enterprise,
         "/visits",
         &others,
     )
     .await?;
-    let visits = queries::list(&state.db, me.station_id, filter, PER_PAGE, paging.offset()).await?;
+    let visits = queries::list(&state.db, me.scope.id(), filter, PER_PAGE, paging.offset()).await?;
     Ok(ListPage {
         tx: text(ctx.lang),
         ctx,

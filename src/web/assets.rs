@@ -2,8 +2,7 @@
 //! the server needs no folder of its own to serve them from, and their
 //! version is fixed when the binary is built.
 
-use axum::extract::Path;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::error::{ErrorKind, error_response};
@@ -39,8 +38,9 @@ fn content_type(path: &str) -> &'static str {
 
 /// `GET /static/{*path}`. The files change only with the binary, so the
 /// version is their entity tag.
-pub async fn serve(Path(path): Path<String>, headers: HeaderMap) -> Response {
-    let Some(body) = file(&path) else {
+pub async fn serve(uri: Uri, headers: HeaderMap) -> Response {
+    let path = uri.path().strip_prefix("/static/").unwrap_or_default();
+    let Some(body) = file(path) else {
         return error_response(ErrorKind::NotFound);
     };
     let etag = format!("\"{VERSION}\"");
@@ -54,7 +54,7 @@ pub async fn serve(Path(path): Path<String>, headers: HeaderMap) -> Response {
         (
             [(
                 header::CONTENT_TYPE,
-                HeaderValue::from_static(content_type(&path)),
+                HeaderValue::from_static(content_type(path)),
             )],
             body,
         )

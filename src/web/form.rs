@@ -59,6 +59,15 @@ impl FieldErrors {
     }
 }
 
+/// Whether `value` holds a control character other than a line break or a
+/// tab: a NUL (which PostgreSQL text cannot hold) or another that has no
+/// business in a form. Every form value and CSV cell is checked for them.
+pub fn has_control_chars(value: &str) -> bool {
+    value
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+}
+
 /// Parsers for the common field types; each returns the message to show.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {

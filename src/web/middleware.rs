@@ -4,38 +4,59 @@
 use std::any::Any;
 use std::sync::Arc;
 
+use super::cookies;
+use super::{
+    CSRF_FIELD, FLASH_COOKIE, Flash, PRE_CSRF_COOKIE, PageCtx, RequestCtx, SESSION_COOKIE,
+    client_addr, request_lang,
+};
+use crate::AppState;
+use crate::auth::{Identity, session};
+use crate::error::{AppError, ErrorKind, error_response};
+use crate::random::{constant_time_eq, token_hex};
 use askama::Template;
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
-use tower_http::request_id::{MakeRequestId, RequestId};
-
-use super::{
-    CSRF_FIELD, FLASH_COOKIE, Flash, PRE_CSRF_COOKIE, PageCtx, RequestCtx, SESSION_COOKIE,
-    client_addr, cookie, request_lang, set_cookie,
-};
-use crate::AppState;
-use crate::auth::session;
-use crate::error::{AppError, ErrorKind, error_response};
-use crate::random::{constant_time_eq, token_hex};
 
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
+/// A request id the client sent, kept beside ours in the log.
+pub const CLIENT_REQUEST_ID_HEADER: &str = "x-client-request-id";
+/// The longest client request id kept.
+const CLIENT_ID_MAX: usize = 64;
 
-/// Random request ids, short enough to read out over the phone.
-#[derive(Debug, Clone, Copy)]
-pub struct MakeId;
-
-impl MakeRequestId for MakeId {
-    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
-        HeaderValue::from_str(&token_hex(8))
-            .ok()
-            .map(RequestId::new)
-    }
+/// The id the client gave, or `None`: at most [`CLIENT_ID_MAX`] characters
+/// of letters, digits and `-_.:`, so that nothing it sends can break a log
+/// line or pass for one of ours.
+fn client_request_id(req: &Request) -> Option<String> {
+    let raw = req.headers().get(REQUEST_ID_HEADER)?.to_str().ok()?;
+    let kept: String = raw
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
+        .take(CLIENT_ID_MAX)
+        .collect();
+    (!kept.is_empty()).then_some(kept)
 }
 
-fn request_id(req: &Request) -> String {
+/// Gives every request an id made here (random, short enough to read out
+/// over the phone), whatever the client sent: the client's own id, if any,
+/// moves to `x-client-request-id`, sanitised. The response carries ours.
+pub async fn request_id(mut req: Request, next: Next) -> Response {
+    let client = client_request_id(&req);
+    let ours = HeaderValue::from_str(&token_hex(8)).unwrap_or(HeaderValue::from_static("-"));
+    let headers = req.headers_mut();
+    headers.insert(REQUEST_ID_HEADER, ours.clone());
+    headers.remove(CLIENT_REQUEST_ID_HEADER);
+    if let Some(client) = client.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        headers.insert(CLIENT_REQUEST_ID_HEADER, client);
+    }
+    let mut response = next.run(req).await;
+    response.headers_mut().insert(REQUEST_ID_HEADER, ours);
+    response
+}
+
+fn request_id_of(req: &Request) -> String {
     req.headers()
         .get(REQUEST_ID_HEADER)
         .and_then(|v| v.to_str().ok())
@@ -53,12 +74,12 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
     let headers = req.headers();
     let mut lang = request_lang(headers);
     let addr = client_addr(headers, req.extensions(), &state.config);
-    let flash = cookie(headers, FLASH_COOKIE).and_then(Flash::parse);
+    let flash = cookies::read(headers, FLASH_COOKIE).and_then(|code| Flash::parse(&code));
 
     let mut user = None;
     let mut session_ended = false;
-    if let Some(token) = cookie(headers, SESSION_COOKIE) {
-        match session::lookup(&state.db, token, state.clock.now(), &state.config).await {
+    if let Some(token) = cookies::read(headers, SESSION_COOKIE) {
+        match session::lookup(&state.db, &token, state.clock.now(), &state.config).await {
             Ok(Some(found)) => {
                 lang = found.lang;
                 user = Some(Arc::new(found));
@@ -68,9 +89,7 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
         }
     }
 
-    let pre_token = cookie(headers, PRE_CSRF_COOKIE)
-        .filter(|t| is_token(t))
-        .map(str::to_owned);
+    let pre_token = cookies::read(headers, PRE_CSRF_COOKIE).filter(|t| is_token(t));
     let new_pre_token = match (&user, &pre_token) {
         (None, None) => Some(token_hex(32)),
         _ => None,
@@ -89,14 +108,22 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
             Err(response) => return response,
         };
         req = rebuilt;
-        let matches = |expected: &str| {
-            submitted.as_deref().is_some_and(|s| {
-                !expected.is_empty() && constant_time_eq(s.as_bytes(), expected.as_bytes())
-            })
+        let valid = match submitted {
+            // Checked by the upload extractor, against `RequestCtx::csrf`,
+            // before it reads a file; without a token to check against it
+            // is refused here.
+            Submitted::InFirstPart => !csrf.is_empty(),
+            Submitted::Token(submitted) => {
+                let matches = |expected: &str| {
+                    submitted.as_deref().is_some_and(|s| {
+                        !expected.is_empty() && constant_time_eq(s.as_bytes(), expected.as_bytes())
+                    })
+                };
+                // A login form opened before another tab signed in still
+                // carries the pre-login token; it stays valid for the login.
+                matches(&csrf) || (is_login && pre_token.as_deref().is_some_and(matches))
+            }
         };
-        // A login form opened before another tab signed in still carries
-        // the pre-login token; it stays valid for the login itself.
-        let valid = matches(&csrf) || (is_login && pre_token.as_deref().is_some_and(matches));
         if !valid {
             if session_ended {
                 // The form was fine; the session behind it has expired.
@@ -111,9 +138,13 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
         }
     }
 
+    req.extensions_mut().insert(Identity {
+        user: user.clone(),
+        session_ended,
+    });
     let ctx = RequestCtx {
         lang,
-        request_id: request_id(&req),
+        request_id: request_id_of(&req),
         addr,
         csrf,
         user,
@@ -129,20 +160,20 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
     if let Some(token) = new_pre_token {
         set.append(
             header::SET_COOKIE,
-            set_cookie(config, PRE_CSRF_COOKIE, &token, None, true),
+            cookies::set(config, PRE_CSRF_COOKIE, &token, None, true),
         );
     }
     if session_ended {
         set.append(
             header::SET_COOKIE,
-            set_cookie(config, SESSION_COOKIE, "", Some(0), true),
+            cookies::set(config, SESSION_COOKIE, "", Some(0), true),
         );
     }
     // A flash is shown once: clear it on the page that displayed it.
     if flash.is_some() && response.status().is_success() {
         response.headers_mut().append(
             header::SET_COOKIE,
-            set_cookie(config, FLASH_COOKIE, "", Some(0), true),
+            cookies::set(config, FLASH_COOKIE, "", Some(0), true),
         );
     }
     if config.secure_cookies {
@@ -179,19 +210,25 @@ fn secure_flash_cookie(headers: &mut axum::http::HeaderMap) {
     }
 }
 
+/// Where a state-changing request's form token is.
+enum Submitted {
+    /// In the `x-csrf-token` header or the form body's `csrf` field (or
+    /// nowhere).
+    Token(Option<String>),
+    /// A multipart form's first part.
+    InFirstPart,
+}
+
 /// The token from the `x-csrf-token` header or the form body's `csrf` field.
 /// Reading the body means rebuilding the request from the buffered bytes.
-async fn submitted_token(
-    req: Request,
-    limit: usize,
-) -> Result<(Option<String>, Request), Response> {
+async fn submitted_token(req: Request, limit: usize) -> Result<(Submitted, Request), Response> {
     if let Some(h) = req
         .headers()
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
     {
         let token = h.to_owned();
-        return Ok((Some(token), req));
+        return Ok((Submitted::Token(Some(token)), req));
     }
     let content_type = req
         .headers()
@@ -199,19 +236,13 @@ async fn submitted_token(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     if content_type.starts_with("multipart/form-data") {
-        // File uploads carry the token in the action URL's query string
-        // (only paths are logged, and the Referrer-Policy keeps it on site).
-        let token = req.uri().query().and_then(|q| {
-            serde_urlencoded::from_str::<Vec<(String, String)>>(q)
-                .ok()?
-                .into_iter()
-                .find(|(k, _)| k == CSRF_FIELD)
-                .map(|(_, v)| v)
-        });
-        return Ok((token, req));
+        // An upload's token is its first part, which the upload extractor
+        // (`web::upload`) checks before it reads any file: the body is not
+        // buffered here.
+        return Ok((Submitted::InFirstPart, req));
     }
     if !content_type.starts_with("application/x-www-form-urlencoded") {
-        return Ok((None, req));
+        return Ok((Submitted::Token(None), req));
     }
     let (parts, body) = req.into_parts();
     let bytes = to_bytes(body, limit)
@@ -225,14 +256,24 @@ async fn submitted_token(
                 .find(|(k, _)| k == CSRF_FIELD)
                 .map(|(_, v)| v)
         });
-    Ok((token, Request::from_parts(parts, Body::from(bytes))))
+    Ok((
+        Submitted::Token(token),
+        Request::from_parts(parts, Body::from(bytes)),
+    ))
 }
 
-/// Headers every response carries.
-pub async fn security_headers(req: Request, next: Next) -> Response {
+/// Headers every response carries; with secure cookies (Sanse behind
+/// HTTPS), browsers are also told to use HTTPS only, for a year.
+pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let is_static = req.uri().path().starts_with("/static/");
     let mut response = next.run(req).await;
     let h = response.headers_mut();
+    if state.config.secure_cookies {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
@@ -286,13 +327,12 @@ struct ErrorPage {
 /// layers) into a page in the user's language with the request id.
 pub async fn error_pages(req: Request, next: Next) -> Response {
     let lang = request_lang(req.headers());
-    let request_id = request_id(&req);
+    let request_id = request_id_of(&req);
     // The language switch posts with the pre-login token; a signed-in user's
     // token is not known out here, so their error pages go without it.
-    let signed_in = cookie(req.headers(), SESSION_COOKIE).is_some();
-    let pre_token = cookie(req.headers(), PRE_CSRF_COOKIE)
-        .filter(|t| is_token(t) && !signed_in)
-        .map(str::to_owned);
+    let signed_in = cookies::read(req.headers(), SESSION_COOKIE).is_some();
+    let pre_token =
+        cookies::read(req.headers(), PRE_CSRF_COOKIE).filter(|t| is_token(t) && !signed_in);
     let path = req.uri().path().to_owned();
     let response = next.run(req).await;
 

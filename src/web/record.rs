@@ -44,35 +44,19 @@ pub async fn enterprise_brief(
     .await
 }
 
-/// An officer or chief of the station, for pickers.
-#[derive(Debug, Clone)]
-pub struct Officer {
-    pub user_id: i64,
-    pub display_name: String,
-}
+pub use crate::users::Officer;
 
+/// The station's officers (kept here until the record modules ask `users`).
 pub async fn station_officers(db: &PgPool, station_id: i64) -> sqlx::Result<Vec<Officer>> {
-    sqlx::query_as!(
-        Officer,
-        "select user_id, display_name from app_user
-         where station_id = $1 and role in ('officer', 'chief') and disabled_at is null
-         order by role desc, display_name",
-        station_id
-    )
-    .fetch_all(db)
-    .await
+    #[allow(clippy::disallowed_methods)]
+    let station = crate::auth::StationScope::for_operator(crate::ids::StationId(station_id));
+    crate::users::officers(db, station).await
 }
 
-/// Whether `user_id` is an active officer or chief of the station.
 pub async fn is_station_officer(db: &PgPool, station_id: i64, user_id: i64) -> sqlx::Result<bool> {
-    sqlx::query_scalar!(
-        r#"select exists(select 1 from app_user where user_id = $1 and station_id = $2
-                  and role in ('officer', 'chief') and disabled_at is null) as "found!""#,
-        user_id,
-        station_id
-    )
-    .fetch_one(db)
-    .await
+    #[allow(clippy::disallowed_methods)]
+    let station = crate::auth::StationScope::for_operator(crate::ids::StationId(station_id));
+    crate::users::is_officer(db, station, user_id).await
 }
 
 /// One line of an enterprise's timeline.

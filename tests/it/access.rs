@@ -709,7 +709,7 @@ async fn fingerprint(app: &TestApp, all: bool) -> Vec<(String, String)> {
     let tables: Vec<String> = sqlx::query_scalar(
         "select table_name::text from information_schema.tables
          where table_schema = 'public' and table_type = 'BASE TABLE'
-           and table_name not in ('session', 'login_attempt', '_sqlx_migrations')
+           and table_name not in ('session', 'login_failure', 'login_device', '_sqlx_migrations')
          order by 1",
     )
     .fetch_all(&app.db)

@@ -164,8 +164,168 @@ async fn ten_failures_lock_the_account_for_fifteen_minutes() {
     .fetch_all(&app.db)
     .await
     .unwrap();
-    assert!(summaries[9].contains("locked"), "{summaries:?}");
-    assert!(summaries[10].contains("account locked"), "{summaries:?}");
+    assert!(
+        summaries[9].contains("unknown devices held for 15 minutes"),
+        "{summaries:?}"
+    );
+    assert_eq!(summaries[10], "account held for unknown devices");
+}
+
+/// A station behind one address at shift change: successes are not
+/// counted, so thirty officers signing in in a row all get in.
+#[tokio::test]
+async fn thirty_correct_logins_from_one_address_all_succeed() {
+    let app = TestApp::new().await;
+    for i in 0..30 {
+        let mut client = app.client_from("203.0.113.50:1000");
+        let resp = client.login("officer.a", PASSWORD).await;
+        assert_eq!(resp.status, StatusCode::SEE_OTHER, "login {i}");
+    }
+    let failures: i64 = sqlx::query_scalar("select count(*) from login_failure")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(failures, 0);
+}
+
+/// Anyone can guess at `admin` from anywhere; that must not keep the
+/// administrator out. The browser that signed in before carries a device
+/// token and is held back only by its own failures.
+#[tokio::test]
+async fn a_known_browser_gets_in_while_the_attacking_address_is_refused() {
+    let app = TestApp::new().await;
+    // The administrator's browser signed in last week, from the office.
+    let mut admin = app.client_from("198.51.100.7:1000");
+    assert_eq!(
+        admin.login("admin", PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(admin.cookies.contains_key("sanse_device"));
+    admin.post("/logout", &[]).await;
+
+    let mut attacker = app.client_from("192.0.2.66:4000");
+    for _ in 0..11 {
+        let resp = attacker.login("admin", "guess-guess-guess").await;
+        assert_eq!(resp.status, StatusCode::UNAUTHORIZED);
+    }
+    let hashed_before = app.state.passwords.computed();
+    // The attacker, even with the right password now, is refused at once.
+    let refused = attacker.login("admin", PASSWORD).await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        refused.text_of_id("login-error"),
+        attacker
+            .login("admin", "guess-guess-guess")
+            .await
+            .text_of_id("login-error"),
+        "a refusal reads like a wrong password"
+    );
+    assert_eq!(
+        app.state.passwords.computed(),
+        hashed_before,
+        "refused attempts compute no password hash"
+    );
+    // So is a new browser elsewhere: the account is held for unknown devices…
+    let mut stranger = app.client_from("203.0.113.9:1000");
+    assert_eq!(
+        stranger.login("admin", PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    // …but not the administrator's own browser, from the same address as
+    // the attacker or from the office.
+    let mut same_nat = admin.clone();
+    same_nat.addr = "192.0.2.66:4001".parse().unwrap();
+    assert_eq!(
+        same_nat.login("admin", PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        admin.login("admin", PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let reasons: Vec<String> = sqlx::query_scalar(
+        "select summary from audit_event where action = 'login.failed' order by audit_event_id",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(reasons[0], "wrong password");
+    assert_eq!(reasons[4], "wrong password");
+    // After five failures the pair (admin, attacker's address) is locked;
+    // after ten the account is held for unknown devices.
+    assert_eq!(reasons[5], "account locked at this address");
+    assert!(reasons.contains(&"account held for unknown devices".to_owned()));
+}
+
+/// Refusals are cheap: a flood of attempts from a throttled address runs no
+/// argon2 at all (each hash costs 19 MiB and a core for tens of ms).
+#[tokio::test]
+async fn throttled_attempts_compute_no_hash() {
+    let app = TestApp::new().await;
+    let mut attacker = app.client_from("192.0.2.77:4000");
+    for i in 0..25 {
+        attacker.login(&format!("guess{i}"), "whatever-123").await;
+    }
+    let before = app.state.passwords.computed();
+    assert!(before >= 25, "each unthrottled attempt computed one hash");
+    for i in 0..20 {
+        let resp = attacker
+            .login(&format!("officer.{i}"), "whatever-123")
+            .await;
+        assert_eq!(resp.status, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(app.state.passwords.computed(), before);
+}
+
+/// A stolen session cannot guess the current password freely: wrong current
+/// passwords count like failed sign-ins, and once refused, no hash is
+/// computed and the form says to try later.
+#[tokio::test]
+async fn wrong_current_passwords_count_toward_the_limits() {
+    let app = TestApp::new().await;
+    let mut thief = app.login("officer.a").await;
+    // Forget the device: the thief's browser is not the officer's.
+    thief.cookies.remove("sanse_device");
+    for _ in 0..5 {
+        let resp = thief
+            .post(
+                "/account/password",
+                &[
+                    ("current", "not-the-password"),
+                    ("new", "a-new-password-1"),
+                    ("repeat", "a-new-password-1"),
+                ],
+            )
+            .await;
+        assert_eq!(resp.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let before = app.state.passwords.computed();
+    let refused = thief
+        .post(
+            "/account/password",
+            &[
+                ("current", PASSWORD),
+                ("new", "a-new-password-1"),
+                ("repeat", "a-new-password-1"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .text_of_id("current-error")
+            .unwrap()
+            .contains("尝试次数过多"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(app.state.passwords.computed(), before);
+    // The officer, from a fresh sign-in elsewhere, is not affected.
+    let mut officer = app.client_from("198.51.100.20:1000");
+    assert_eq!(
+        officer.login("officer.a", PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
 }
 
 #[tokio::test]

@@ -277,3 +277,139 @@ async fn a_panic_becomes_a_500_page_without_internal_text() {
     assert!(body.contains("An internal error occurred"), "{body}");
     assert!(!body.contains("secret detail") && !body.contains("hunter2"));
 }
+
+/// Behind HTTPS (secure cookies) browsers are told to keep to HTTPS for a
+/// year; on plain HTTP (the demo) the header would be wrong and is absent.
+#[tokio::test]
+async fn hsts_with_secure_cookies_only() {
+    let secure = TestApp::with_config(sanse::config::Config {
+        secure_cookies: true,
+        ..Default::default()
+    })
+    .await;
+    let login = secure.client().get("/login").await;
+    let hsts = login.header("strict-transport-security");
+    let max_age: u64 = hsts
+        .split(';')
+        .find_map(|p| p.trim().strip_prefix("max-age="))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no max-age in {hsts:?}"));
+    assert!(max_age >= 365 * 86400, "{hsts}");
+    let css = secure.client().get("/static/app.css").await;
+    assert!(!css.header("strict-transport-security").is_empty());
+
+    let plain = TestApp::new().await;
+    let login = plain.client().get("/login").await;
+    assert!(login.header("strict-transport-security").is_empty());
+}
+
+/// A request id is the server's own: a client's `X-Request-Id` is not what
+/// the response or the audit log carries (it would let anyone plant lines
+/// that look like ours).
+#[tokio::test]
+async fn a_forged_request_id_is_not_the_audit_rows() {
+    let app = TestApp::new().await;
+    let mut client = app.client();
+    client.get("/login").await;
+    let token = client.csrf.clone().unwrap();
+    let resp = client
+        .post_raw(
+            "/login",
+            &[
+                ("csrf", &token),
+                ("username", "officer.a"),
+                ("password", "wrong-one-1"),
+            ],
+            &[
+                ("sec-fetch-site", "same-origin"),
+                ("x-request-id", "planted-id-123"),
+            ],
+        )
+        .await;
+    assert_eq!(resp.status, StatusCode::UNAUTHORIZED);
+    let ours = resp.header("x-request-id");
+    assert_eq!(ours.len(), 16);
+    assert!(ours.bytes().all(|b| b.is_ascii_hexdigit()), "{ours}");
+    let logged: Vec<Option<String>> =
+        sqlx::query_scalar("select request_id from audit_event where action = 'login.failed'")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(logged, [Some(ours.to_owned())]);
+    assert_ne!(ours, "planted-id-123");
+}
+
+/// Uploads carry their form token as the first part, never in the URL; a
+/// token elsewhere, a wrong one, or one after the file is refused before the
+/// file is read.
+#[tokio::test]
+async fn an_upload_needs_its_token_first() {
+    let app = TestApp::new().await;
+    let mut client = app.login("officer.a").await;
+    client.get("/enterprises/import").await;
+    let token = client.csrf.clone().unwrap();
+    let boundary = "----sanse-upload-test";
+    let part = |name: &str, value: &str| {
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        )
+    };
+    let file = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\
+         Content-Type: text/csv\r\n\r\nname\r\n"
+    );
+    let end = format!("--{boundary}--\r\n");
+    let send = async |client: &mut crate::harness::Client, uri: String, body: String| {
+        let req = axum::http::Request::builder()
+            .method("POST")
+            .uri(uri)
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header("sec-fetch-site", "same-origin")
+            .body(axum::body::Body::from(body))
+            .unwrap();
+        client.send(req).await.status
+    };
+    let in_url = send(
+        &mut client,
+        format!("/enterprises/import?csrf={token}"),
+        format!("{file}{end}"),
+    )
+    .await;
+    assert_eq!(
+        in_url,
+        StatusCode::FORBIDDEN,
+        "a token in the URL is not taken"
+    );
+    let wrong = send(
+        &mut client,
+        "/enterprises/import".into(),
+        format!("{}{file}{end}", part("csrf", &"0".repeat(64))),
+    )
+    .await;
+    assert_eq!(wrong, StatusCode::FORBIDDEN);
+    let after = send(
+        &mut client,
+        "/enterprises/import".into(),
+        format!("{file}{}{end}", part("csrf", &token)),
+    )
+    .await;
+    assert_eq!(after, StatusCode::FORBIDDEN, "the token must come first");
+    let staged: i64 = sqlx::query_scalar("select count(*) from enterprise_import")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(staged, 0, "nothing was read or stored");
+    let right = send(
+        &mut client,
+        "/enterprises/import".into(),
+        format!("{}{file}{end}", part("csrf", &token)),
+    )
+    .await;
+    assert_eq!(right, StatusCode::SEE_OTHER);
+    // No page puts a form token in a URL.
+    let page = client.get("/enterprises/import").await;
+    assert!(!page.body.contains("csrf="), "{}", page.body);
+}

@@ -1,10 +1,31 @@
-//! Creating accounts (the command line now, the admin pages later).
+//! Accounts as records: the officers of a station (for pickers and checks),
+//! and creating accounts (the command line; department users are made on
+//! the department pages).
 
-use sqlx::PgConnection;
+mod queries;
 
-use super::{Role, password};
+use sqlx::{PgConnection, PgPool};
+
 use crate::audit::{self, Event};
+use crate::auth::{Role, StationScope, password};
 use crate::i18n::Lang;
+
+/// An officer or chief of the station, for pickers.
+#[derive(Debug, Clone)]
+pub struct Officer {
+    pub user_id: i64,
+    pub display_name: String,
+}
+
+/// The station's active officers and chiefs, chiefs first.
+pub async fn officers(db: &PgPool, station: StationScope) -> sqlx::Result<Vec<Officer>> {
+    queries::officers(db, station).await
+}
+
+/// Whether `user_id` is an active officer or chief of the station.
+pub async fn is_officer(db: &PgPool, station: StationScope, user_id: i64) -> sqlx::Result<bool> {
+    queries::is_officer(db, station, user_id).await
+}
 
 #[derive(Debug)]
 pub struct NewUser {
@@ -19,15 +40,21 @@ pub struct NewUser {
     pub password: String,
 }
 
+/// Whether a user name may be used: 2–40 characters of a–z, 0–9, `.`, `_`
+/// and `-`.
+pub fn valid_username(username: &str) -> bool {
+    (2..=40).contains(&username.len())
+        && username
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+}
+
 /// Validate and insert a user; returns the new id. Errors are sentences a
 /// person at the command line can act on.
 pub async fn create(conn: &mut PgConnection, new: NewUser) -> anyhow::Result<i64> {
     let username = new.username.trim().to_lowercase();
     anyhow::ensure!(
-        (2..=40).contains(&username.len())
-            && username
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b)),
+        valid_username(&username),
         "the user name must be 2-40 characters of a-z, 0-9, '.', '_' or '-'"
     );
     let display_name = new.display_name.trim().to_owned();
@@ -48,8 +75,7 @@ pub async fn create(conn: &mut PgConnection, new: NewUser) -> anyhow::Result<i64
                 .station
                 .as_deref()
                 .ok_or_else(|| anyhow::anyhow!("officers and chiefs need --station"))?;
-            let id = sqlx::query_scalar!("select station_id from station where code = $1", code)
-                .fetch_optional(&mut *conn)
+            let id = queries::station_by_code(&mut *conn, code)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("no station with code {code:?}"))?;
             (Some(id), None)
@@ -59,37 +85,31 @@ pub async fn create(conn: &mut PgConnection, new: NewUser) -> anyhow::Result<i64
                 .department
                 .as_deref()
                 .ok_or_else(|| anyhow::anyhow!("department users need --department"))?;
-            let id =
-                sqlx::query_scalar!("select department_id from department where code = $1", code)
-                    .fetch_optional(&mut *conn)
-                    .await?
-                    .ok_or_else(|| anyhow::anyhow!("no department with code {code:?}"))?;
+            let id = queries::department_by_code(&mut *conn, code)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no department with code {code:?}"))?;
             (None, Some(id))
         }
         Role::Admin => (None, None),
     };
-    let taken = sqlx::query_scalar!(
-        r#"select exists(select 1 from app_user where username = $1) as "taken!""#,
-        username
+    anyhow::ensure!(
+        !queries::username_taken(&mut *conn, &username).await?,
+        "the user name {username:?} is taken"
+    );
+    let password = new.password;
+    let hash = tokio::task::spawn_blocking(move || password::hash_blocking(&password)).await??;
+    let user_id = queries::insert(
+        &mut *conn,
+        &queries::Insert {
+            username: &username,
+            display_name: &display_name,
+            role: new.role,
+            station_id,
+            department_id,
+            password_hash: &hash,
+            lang: new.lang,
+        },
     )
-    .fetch_one(&mut *conn)
-    .await?;
-    anyhow::ensure!(!taken, "the user name {username:?} is taken");
-
-    let hash = password::hash(new.password).await?;
-    let user_id = sqlx::query_scalar!(
-        "insert into app_user (username, display_name, role, station_id, department_id, password_hash, lang)
-         values ($1, $2, $3, $4, $5, $6, $7)
-         returning user_id",
-        username,
-        display_name,
-        new.role as Role,
-        station_id,
-        department_id,
-        hash,
-        new.lang as Lang,
-    )
-    .fetch_one(&mut *conn)
     .await?;
     audit::record(
         conn,
