@@ -46,7 +46,7 @@ pub trait Coded: Copy + Eq + Sized + 'static {
 
 /// Declares a coded enum:
 ///
-/// ```ignore
+/// ```text
 /// coded_enum! {
 ///     /// How a visit was made.
 ///     pub enum VisitKind {

@@ -14,6 +14,7 @@ pub enum ErrorKind {
     Forbidden,
     Csrf,
     NotFound,
+    Conflict,
     TooLarge,
     Timeout,
     Unavailable,
@@ -26,6 +27,7 @@ impl ErrorKind {
             ErrorKind::BadRequest => StatusCode::BAD_REQUEST,
             ErrorKind::Forbidden | ErrorKind::Csrf => StatusCode::FORBIDDEN,
             ErrorKind::NotFound => StatusCode::NOT_FOUND,
+            ErrorKind::Conflict => StatusCode::CONFLICT,
             ErrorKind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorKind::Timeout => StatusCode::GATEWAY_TIMEOUT,
             ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -40,6 +42,7 @@ impl ErrorKind {
             StatusCode::UNPROCESSABLE_ENTITY => ErrorKind::BadRequest,
             StatusCode::FORBIDDEN => ErrorKind::Forbidden,
             StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => ErrorKind::NotFound,
+            StatusCode::CONFLICT => ErrorKind::Conflict,
             StatusCode::PAYLOAD_TOO_LARGE => ErrorKind::TooLarge,
             StatusCode::REQUEST_TIMEOUT | StatusCode::GATEWAY_TIMEOUT => ErrorKind::Timeout,
             StatusCode::SERVICE_UNAVAILABLE => ErrorKind::Unavailable,
@@ -61,6 +64,10 @@ pub enum AppError {
     BadRequest,
     #[error("request body too large")]
     TooLarge,
+    /// A write refused by a unique constraint that the handler did not
+    /// answer itself (it answers the ones its form can explain).
+    #[error(transparent)]
+    Conflict(crate::db::DbConflict),
     #[error("database unavailable: {0}")]
     Unavailable(#[source] sqlx::Error),
     #[error(transparent)]
@@ -75,6 +82,7 @@ impl AppError {
             AppError::Csrf => ErrorKind::Csrf,
             AppError::BadRequest => ErrorKind::BadRequest,
             AppError::TooLarge => ErrorKind::TooLarge,
+            AppError::Conflict(_) => ErrorKind::Conflict,
             AppError::Unavailable(_) => ErrorKind::Unavailable,
             AppError::Internal(_) => ErrorKind::Internal,
         }
@@ -102,8 +110,29 @@ impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
         if is_unavailable(&err) {
             AppError::Unavailable(err)
+        } else if let Some(conflict) = crate::db::DbConflict::of(&err) {
+            AppError::Conflict(conflict)
         } else {
             AppError::Internal(anyhow::Error::new(err))
+        }
+    }
+}
+
+impl From<crate::db::WriteError> for AppError {
+    fn from(err: crate::db::WriteError) -> Self {
+        match err {
+            crate::db::WriteError::Conflict(conflict) => AppError::Conflict(conflict),
+            crate::db::WriteError::Db(err) => err.into(),
+        }
+    }
+}
+
+impl crate::db::AsDbError for AppError {
+    fn db_error(&self) -> Option<&sqlx::Error> {
+        match self {
+            AppError::Unavailable(err) => Some(err),
+            AppError::Internal(err) => err.downcast_ref::<sqlx::Error>(),
+            _ => None,
         }
     }
 }
@@ -114,6 +143,9 @@ impl IntoResponse for AppError {
         match &self {
             AppError::Internal(err) => tracing::error!(error = ?err, "internal error"),
             AppError::Unavailable(err) => tracing::warn!(error = %err, "database unavailable"),
+            AppError::Conflict(err) => {
+                tracing::info!(error = %err, "write refused by a constraint")
+            }
             _ => tracing::debug!(error = %self, "request refused"),
         }
         error_response(kind)

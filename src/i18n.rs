@@ -55,9 +55,24 @@ impl Lang {
     }
 }
 
+/// A catalog stands for its language where a coded value is labelled.
+impl From<&Messages> for Lang {
+    fn from(t: &Messages) -> Lang {
+        t.lang
+    }
+}
+
+impl From<&&Messages> for Lang {
+    fn from(t: &&Messages) -> Lang {
+        t.lang
+    }
+}
+
 /// Every user-facing string, per language.
 #[derive(Debug)]
 pub struct Messages {
+    /// The catalog's language.
+    pub lang: Lang,
     pub app_name: &'static str,
     pub app_tagline: &'static str,
     pub skip_to_content: &'static str,
@@ -200,6 +215,14 @@ pub struct Messages {
     // error pages
     pub error_title: &'static str,
     pub error_not_found: &'static str,
+    pub error_conflict: &'static str,
+
+    // the filters of record lists
+    pub date_from: &'static str,
+    pub date_to: &'static str,
+    /// "企业：" before the name of the enterprise a list is filtered to.
+    pub enterprise_scope: &'static str,
+    pub clear_enterprise: &'static str,
     pub error_forbidden: &'static str,
     pub error_csrf: &'static str,
     pub error_bad_request: &'static str,
@@ -212,6 +235,7 @@ pub struct Messages {
 }
 
 pub static ZH: Messages = Messages {
+    lang: Lang::Zh,
     app_name: "三色预警",
     app_tagline: "企业治安“三色预警”管理系统",
     skip_to_content: "跳到正文",
@@ -345,6 +369,11 @@ pub static ZH: Messages = Messages {
     level: "等级",
     error_title: "出错了",
     error_not_found: "找不到您要访问的页面。",
+    error_conflict: "这项内容已存在，或刚被他人更改。请返回，刷新页面后再试。",
+    date_from: "起始日期",
+    date_to: "截止日期",
+    enterprise_scope: "企业：",
+    clear_enterprise: "显示全部企业",
     error_forbidden: "您没有权限访问此页面。",
     error_csrf: "表单已过期或来源不可信，请返回后重新提交。",
     error_bad_request: "请求无效。",
@@ -357,6 +386,7 @@ pub static ZH: Messages = Messages {
 };
 
 pub static EN: Messages = Messages {
+    lang: Lang::En,
     app_name: "Sanse",
     app_tagline: "Three-colour warning management of enterprises",
     skip_to_content: "Skip to content",
@@ -490,6 +520,11 @@ pub static EN: Messages = Messages {
     level: "Level",
     error_title: "Something went wrong",
     error_not_found: "The page you asked for does not exist.",
+    error_conflict: "This already exists or was just changed by someone else. Go back, reload the page and try again.",
+    date_from: "From",
+    date_to: "To",
+    enterprise_scope: "Enterprise: ",
+    clear_enterprise: "Show all enterprises",
     error_forbidden: "You are not allowed to open this page.",
     error_csrf: "This form has expired or did not come from Sanse. Go back and submit it again.",
     error_bad_request: "The request is not valid.",

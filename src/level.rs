@@ -1,49 +1,20 @@
-//! The three colours. `None` means "not yet evaluated" — not a fourth tier.
+//! The three colours as pages show them. The level itself is the scoring
+//! module's [`Level`]; `None` means "not yet evaluated" — not a fourth tier.
 
-use serde::{Deserialize, Serialize};
+use crate::i18n::Lang;
+pub use crate::scoring::Level;
 
-use crate::i18n::Messages;
-
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, sqlx::Type,
-)]
-#[sqlx(type_name = "tier_level", rename_all = "lowercase")]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    Green,
-    Yellow,
-    Red,
+crate::db::types::pg_enum! {
+    Level => "tier_level";
 }
 
 impl Level {
-    pub const ALL: [Level; 3] = [Level::Green, Level::Yellow, Level::Red];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Level::Green => "green",
-            Level::Yellow => "yellow",
-            Level::Red => "red",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Level> {
-        Level::ALL.into_iter().find(|l| l.code() == s)
-    }
-
     /// A letter that tells the level without colour.
     pub fn letter(self) -> &'static str {
         match self {
             Level::Green => "G",
             Level::Yellow => "Y",
             Level::Red => "R",
-        }
-    }
-
-    pub fn label(self, t: &Messages) -> &'static str {
-        match self {
-            Level::Green => t.level_green,
-            Level::Yellow => t.level_yellow,
-            Level::Red => t.level_red,
         }
     }
 }
@@ -56,7 +27,8 @@ pub struct Badge {
     pub label: &'static str,
 }
 
-pub fn badge(level: Option<Level>, t: &Messages) -> Badge {
+pub fn badge(level: Option<Level>, lang: impl Into<Lang>) -> Badge {
+    let lang = lang.into();
     match level {
         Some(l) => Badge {
             class: match l {
@@ -65,12 +37,12 @@ pub fn badge(level: Option<Level>, t: &Messages) -> Badge {
                 Level::Red => "level level-red",
             },
             letter: l.letter(),
-            label: l.label(t),
+            label: l.label(lang),
         },
         None => Badge {
             class: "level level-unrated",
             letter: "–",
-            label: t.level_unrated,
+            label: lang.t().level_unrated,
         },
     }
 }

@@ -27,6 +27,7 @@ pub mod level;
 pub mod policies;
 pub mod pushes;
 pub mod random;
+pub mod records;
 pub mod reports;
 pub mod scoring;
 pub mod trainings;

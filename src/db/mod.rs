@@ -44,3 +44,97 @@ pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
     MIGRATOR.run(pool).await?;
     Ok(())
 }
+
+/// A write that a unique constraint refused (SQLSTATE 23505): which one, so
+/// that the handler can say which field it concerns.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unique constraint {constraint} refused the write")]
+pub struct DbConflict {
+    pub constraint: String,
+}
+
+impl DbConflict {
+    /// The conflict `err` is, if it is one.
+    pub fn of(err: &sqlx::Error) -> Option<DbConflict> {
+        match err {
+            sqlx::Error::Database(db) if db.code().as_deref() == Some("23505") => {
+                Some(DbConflict {
+                    constraint: db.constraint().unwrap_or_default().to_owned(),
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
+/// What a write that may conflict returns: a conflict the caller answers,
+/// or any other database error.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error(transparent)]
+    Conflict(DbConflict),
+    #[error(transparent)]
+    Db(sqlx::Error),
+}
+
+impl From<sqlx::Error> for WriteError {
+    fn from(err: sqlx::Error) -> Self {
+        match DbConflict::of(&err) {
+            Some(conflict) => WriteError::Conflict(conflict),
+            None => WriteError::Db(err),
+        }
+    }
+}
+
+/// Whether `err` is PostgreSQL giving up a deadlock (SQLSTATE 40P01) or a
+/// serialization failure (40001): the transaction may simply run again.
+pub fn is_retryable(err: &sqlx::Error) -> bool {
+    matches!(
+        err,
+        sqlx::Error::Database(db) if matches!(db.code().as_deref(), Some("40P01" | "40001"))
+    )
+}
+
+/// How many times a transaction runs before a deadlock is given up on.
+pub const ATTEMPTS: u32 = 3;
+
+/// Run `work` in a transaction and commit; run it again (up to
+/// [`ATTEMPTS`] times) when the database chose it as a deadlock's victim.
+pub async fn transaction<T, E>(
+    pool: &PgPool,
+    mut work: impl AsyncFnMut(&mut sqlx::PgConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<sqlx::Error> + AsDbError,
+{
+    let mut attempt = 1;
+    loop {
+        let mut tx = pool.begin().await?;
+        let result = match work(&mut tx).await {
+            Ok(value) => tx.commit().await.map(|()| value).map_err(E::from),
+            Err(err) => Err(err),
+        };
+        match result {
+            Err(err) if attempt < ATTEMPTS && err.db_error().is_some_and(is_retryable) => {
+                tracing::warn!(
+                    attempt,
+                    "transaction chosen as a deadlock victim; running it again"
+                );
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Errors that may carry a database error (so that [`transaction`] can tell
+/// a deadlock).
+pub trait AsDbError {
+    fn db_error(&self) -> Option<&sqlx::Error>;
+}
+
+impl AsDbError for sqlx::Error {
+    fn db_error(&self) -> Option<&sqlx::Error> {
+        Some(self)
+    }
+}

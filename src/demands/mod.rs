@@ -396,7 +396,7 @@ async fn create(
 
     let mut tx = state.db.begin().await?;
     if let Some(existing) =
-        form::already_submitted(&mut tx, me.scope.id(), &form.form_token, "demand").await?
+        form::already_submitted(&mut tx, me.scope.station(), &form.form_token, "demand").await?
     {
         return Ok(redirect_with_flash(
             &format!("/demands/{existing}"),
@@ -413,7 +413,7 @@ async fn create(
         due_on,
     )
     .await?;
-    form::remember_submission(&mut tx, me.scope.id(), &form.form_token, "demand", id).await?;
+    form::remember_submission(&mut tx, me.scope.station(), &form.form_token, "demand", id).await?;
     let summary = format!(
         "{} {} {} due {} assignee #{}: {}",
         enterprise.name,

@@ -679,7 +679,7 @@ impl ShowPage {
     }
 
     fn badge(&self, level: &Level) -> level::Badge {
-        level::badge(Some(*level), self.ctx.t)
+        level::badge(Some(*level), self.ctx.lang)
     }
 
     /// The level boxes of the subscription form: code, badge, ticked.
@@ -689,7 +689,7 @@ impl ShowPage {
             .map(|l| {
                 (
                     l.code(),
-                    level::badge(Some(l), self.ctx.t),
+                    level::badge(Some(l), self.ctx.lang),
                     self.sub_form.levels.iter().any(|c| c == l.code()),
                 )
             })

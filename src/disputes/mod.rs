@@ -651,7 +651,7 @@ async fn create(
 
     let mut tx = state.db.begin().await?;
     if let Some(existing) =
-        form::already_submitted(&mut tx, me.scope.id(), &form.form_token, "dispute").await?
+        form::already_submitted(&mut tx, me.scope.station(), &form.form_token, "dispute").await?
     {
         // The same form again (double click, reload): show what the first made.
         return Ok(redirect_with_flash(
@@ -677,7 +677,7 @@ async fn create(
         me.user.user_id,
     )
     .await?;
-    form::remember_submission(&mut tx, me.scope.id(), &form.form_token, "dispute", id).await?;
+    form::remember_submission(&mut tx, me.scope.station(), &form.form_token, "dispute", id).await?;
     let summary = format!(
         "{} {} {} ({} people): {}",
         enterprise.name,

@@ -3,6 +3,7 @@
 //! an enterprise's story.
 
 pub mod import;
+mod model;
 pub mod queries;
 mod text;
 
@@ -13,7 +14,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::AppState;
 use crate::audit::{self, Event};
@@ -24,10 +25,12 @@ use crate::i18n::Lang;
 use crate::level::{self, Level};
 use crate::web::form::{self, FieldErrors, Fields};
 use crate::web::paging::{Paging, query_string};
-use crate::web::record::{OpenItem, TimelineEntry, station_officers, today};
+use crate::web::record::{station_officers, today};
 use crate::web::{Flash, PageCtx, RequestCtx, parse_id, redirect_with_flash};
 
+pub use model::{EnterpriseBrief, OpenItem, Status, TimelineEntry};
 use queries::{Enterprise, Filter, Industry};
+pub use queries::{brief, name_of};
 pub use text::{EnterpriseText, text};
 
 pub fn router() -> Router<AppState> {
@@ -48,30 +51,6 @@ pub fn router() -> Router<AppState> {
         .route("/enterprises/{id}", get(show))
         .route("/enterprises/{id}/edit", get(edit_form).post(update))
         .route("/enterprises/{id}/delete", post(delete))
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
-#[sqlx(type_name = "enterprise_status", rename_all = "lowercase")]
-pub enum Status {
-    Active,
-    Closed,
-}
-
-impl Status {
-    pub fn code(self) -> &'static str {
-        match self {
-            Status::Active => "active",
-            Status::Closed => "closed",
-        }
-    }
-
-    pub fn label(self, lang: impl Into<Lang>) -> &'static str {
-        let t = text(lang.into());
-        match self {
-            Status::Active => t.status_active,
-            Status::Closed => t.status_closed,
-        }
-    }
 }
 
 /// A validated enterprise.
@@ -351,7 +330,8 @@ async fn create(
     let mut tx = state.db.begin().await?;
     if let Ok(input) = &result {
         if let Some(existing) =
-            form::already_submitted(&mut tx, me.scope.id(), &form.form_token, "enterprise").await?
+            form::already_submitted(&mut tx, me.scope.station(), &form.form_token, "enterprise")
+                .await?
         {
             return Ok(redirect_with_flash(
                 &format!("/enterprises/{existing}"),
@@ -385,7 +365,14 @@ async fn create(
         }
     };
     let id = queries::insert(&mut tx, me.scope.id(), &input).await?;
-    form::remember_submission(&mut tx, me.scope.id(), &form.form_token, "enterprise", id).await?;
+    form::remember_submission(
+        &mut tx,
+        me.scope.station(),
+        &form.form_token,
+        "enterprise",
+        id,
+    )
+    .await?;
     let summary = format!("{} {}", input.name, input.credit_code);
     let event = Event {
         summary: &summary,
@@ -621,7 +608,7 @@ struct ListPage {
 
 impl ListPage {
     fn badge(&self, level: &Option<Level>) -> level::Badge {
-        level::badge(*level, self.ctx.t)
+        level::badge(*level, self.ctx.lang)
     }
 
     fn industry_name<'a>(&self, i: &'a Industry) -> &'a str {
@@ -735,7 +722,7 @@ async fn export(
                 e.employee_count.to_string(),
                 e.liaison_name.unwrap_or_default(),
                 e.status.label(lang).to_owned(),
-                level::badge(e.current_level, lang.t()).label.to_owned(),
+                level::badge(e.current_level, lang).label.to_owned(),
             ]
         }),
     );
@@ -766,7 +753,7 @@ struct ShowPage {
 
 impl ShowPage {
     fn badge(&self) -> level::Badge {
-        level::badge(self.e.current_level, self.ctx.t)
+        level::badge(self.e.current_level, self.ctx.lang)
     }
 
     fn industry(&self) -> &str {
@@ -777,7 +764,7 @@ impl ShowPage {
     }
 
     fn level_badge(&self, level: &Option<Level>) -> level::Badge {
-        level::badge(*level, self.ctx.t)
+        level::badge(*level, self.ctx.lang)
     }
 
     fn action_kind(&self, code: &str) -> &'static str {
@@ -849,7 +836,7 @@ async fn show(
         crate::visits::timeline(db, station, eid, lang),
         crate::hazards::timeline(db, station, eid, day, lang),
         crate::disputes::timeline(db, station, eid, lang),
-        crate::incidents::timeline(db, station, eid, lang),
+        crate::incidents::timeline(db, me.scope, crate::ids::EnterpriseId(eid), lang),
         crate::demands::timeline(db, station, eid, day, lang),
         crate::trainings::timeline(db, station, eid, lang),
     )?;

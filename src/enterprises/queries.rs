@@ -3,7 +3,10 @@
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
-use super::{EnterpriseInput, Status};
+use super::EnterpriseInput;
+use super::model::{EnterpriseBrief, Status};
+use crate::auth::StationScope;
+use crate::ids::EnterpriseId;
 use crate::level::Level;
 
 /// An enterprise as stored, with its names resolved.
@@ -388,4 +391,38 @@ pub(super) async fn drop_import(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// The enterprise of the station, if it exists there and is not deleted.
+/// Every record route starts here, so a record of another station's
+/// enterprise is a 404.
+pub async fn brief(
+    db: &PgPool,
+    station: StationScope,
+    id: EnterpriseId,
+) -> sqlx::Result<Option<EnterpriseBrief>> {
+    sqlx::query_as!(
+        EnterpriseBrief,
+        r#"select enterprise_id, name, credit_code, liaison_officer_id,
+                  current_level as "current_level: Level"
+           from enterprise
+           where enterprise_id = $1 and station_id = $2 and deleted_at is null"#,
+        id.get(),
+        station.id()
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// The name of the station's enterprise a list is narrowed to (none for
+/// another station's id: it lists nothing and names nothing).
+pub async fn name_of(
+    db: &PgPool,
+    station: StationScope,
+    id: Option<EnterpriseId>,
+) -> sqlx::Result<Option<String>> {
+    match id {
+        Some(id) => Ok(brief(db, station, id).await?.map(|e| e.name)),
+        None => Ok(None),
+    }
 }

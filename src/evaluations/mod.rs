@@ -257,11 +257,11 @@ struct BoardPage {
 
 impl BoardPage {
     fn badge(&self, level: &Option<Level>) -> level::Badge {
-        level::badge(*level, self.ctx.t)
+        level::badge(*level, self.ctx.lang)
     }
 
     fn level_badge(&self, code: &str) -> level::Badge {
-        level::badge(Level::parse(code), self.ctx.t)
+        level::badge(Level::parse(code), self.ctx.lang)
     }
 
     fn levels(&self) -> [&'static str; 4] {
@@ -519,7 +519,7 @@ struct AssessmentPage {
 
 impl AssessmentPage {
     fn badge(&self, level: &Option<Level>) -> level::Badge {
-        level::badge(*level, self.ctx.t)
+        level::badge(*level, self.ctx.lang)
     }
 
     fn reason_text(&self, r: &Reason) -> String {

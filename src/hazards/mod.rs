@@ -376,7 +376,7 @@ async fn create(
 
     let mut tx = state.db.begin().await?;
     if let Some(existing) =
-        form::already_submitted(&mut tx, me.scope.id(), &form.form_token, "hazard").await?
+        form::already_submitted(&mut tx, me.scope.station(), &form.form_token, "hazard").await?
     {
         return Ok(redirect_with_flash(
             &format!("/hazards/{existing}"),
@@ -392,7 +392,7 @@ async fn create(
         &input,
     )
     .await?;
-    form::remember_submission(&mut tx, me.scope.id(), &form.form_token, "hazard", id).await?;
+    form::remember_submission(&mut tx, me.scope.station(), &form.form_token, "hazard", id).await?;
     let summary = audit_summary(&enterprise.name, &input);
     let event = Event {
         summary: &summary,

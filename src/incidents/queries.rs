@@ -3,13 +3,15 @@
 use chrono::NaiveDate;
 use sqlx::{PgConnection, PgPool};
 
-use super::{Category, Incident, IncidentInput, Severity};
+use super::model::{Category, Incident, IncidentInput, Severity};
+use crate::auth::StationScope;
+use crate::ids::{EnterpriseId, IncidentId, UserId};
 
 pub(super) async fn insert(
     conn: &mut PgConnection,
-    station_id: i64,
+    station: StationScope,
     enterprise_id: i64,
-    user_id: i64,
+    user: UserId,
     i: &IncidentInput,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar!(
@@ -17,20 +19,24 @@ pub(super) async fn insert(
                                enterprise_victim, summary, created_by)
          values ($1, $2, $3, $4, $5, $6, $7, $8)
          returning incident_id",
-        station_id,
+        station.id(),
         enterprise_id,
         i.occurred_on,
         i.category as Category,
         i.severity as Severity,
         i.enterprise_victim,
         i.summary,
-        user_id
+        user.get()
     )
     .fetch_one(conn)
     .await
 }
 
-pub(super) async fn get(db: &PgPool, station_id: i64, id: i64) -> sqlx::Result<Option<Incident>> {
+pub(super) async fn get(
+    db: &PgPool,
+    station: StationScope,
+    id: IncidentId,
+) -> sqlx::Result<Option<Incident>> {
     sqlx::query_as!(
         Incident,
         r#"select i.incident_id, i.enterprise_id, e.name as enterprise_name, i.occurred_on,
@@ -40,8 +46,8 @@ pub(super) async fn get(db: &PgPool, station_id: i64, id: i64) -> sqlx::Result<O
            join enterprise e on e.enterprise_id = i.enterprise_id
            join app_user u on u.user_id = i.created_by
            where i.incident_id = $1 and i.station_id = $2 and i.deleted_at is null"#,
-        id,
-        station_id
+        id.get(),
+        station.id()
     )
     .fetch_optional(db)
     .await
@@ -51,8 +57,8 @@ pub(super) async fn get(db: &PgPool, station_id: i64, id: i64) -> sqlx::Result<O
 /// incident is gone).
 pub(super) async fn update(
     conn: &mut PgConnection,
-    station_id: i64,
-    id: i64,
+    station: StationScope,
+    id: IncidentId,
     version: i32,
     i: &IncidentInput,
 ) -> sqlx::Result<bool> {
@@ -60,8 +66,8 @@ pub(super) async fn update(
         "update incident set occurred_on = $4, category = $5, severity = $6,
                 enterprise_victim = $7, summary = $8, version = version + 1
          where incident_id = $1 and station_id = $2 and version = $3 and deleted_at is null",
-        id,
-        station_id,
+        id.get(),
+        station.id(),
         version,
         i.occurred_on,
         i.category as Category,
@@ -84,9 +90,9 @@ pub(super) struct Deleted {
 
 pub(super) async fn soft_delete(
     conn: &mut PgConnection,
-    station_id: i64,
-    id: i64,
-    user_id: i64,
+    station: StationScope,
+    id: IncidentId,
+    user: UserId,
 ) -> sqlx::Result<Option<Deleted>> {
     sqlx::query_as!(
         Deleted,
@@ -96,9 +102,9 @@ pub(super) async fn soft_delete(
              and e.enterprise_id = i.enterprise_id
            returning i.enterprise_id, e.name as enterprise_name, i.occurred_on,
                      i.category as "category: Category", i.summary"#,
-        id,
-        station_id,
-        user_id
+        id.get(),
+        station.id(),
+        user.get()
     )
     .fetch_optional(conn)
     .await
@@ -108,13 +114,13 @@ pub(super) async fn soft_delete(
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Filter {
     pub category: Option<Category>,
-    pub enterprise: Option<i64>,
+    pub enterprise: Option<EnterpriseId>,
     /// Inclusive range on `occurred_on`.
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
 }
 
-pub(super) async fn count(db: &PgPool, station_id: i64, f: Filter) -> sqlx::Result<i64> {
+pub(super) async fn count(db: &PgPool, station: StationScope, f: Filter) -> sqlx::Result<i64> {
     sqlx::query_scalar!(
         r#"select count(*) as "n!" from incident
            where station_id = $1 and deleted_at is null
@@ -122,9 +128,9 @@ pub(super) async fn count(db: &PgPool, station_id: i64, f: Filter) -> sqlx::Resu
              and ($3::bigint is null or enterprise_id = $3)
              and ($4::date is null or occurred_on >= $4)
              and ($5::date is null or occurred_on <= $5)"#,
-        station_id,
+        station.id(),
         f.category as Option<Category>,
-        f.enterprise,
+        f.enterprise.map(EnterpriseId::get),
         f.from,
         f.to
     )
@@ -134,7 +140,7 @@ pub(super) async fn count(db: &PgPool, station_id: i64, f: Filter) -> sqlx::Resu
 
 pub(super) async fn list(
     db: &PgPool,
-    station_id: i64,
+    station: StationScope,
     f: Filter,
     limit: i64,
     offset: i64,
@@ -154,9 +160,9 @@ pub(super) async fn list(
              and ($5::date is null or i.occurred_on <= $5)
            order by i.occurred_on desc, i.incident_id desc
            limit $6 offset $7"#,
-        station_id,
+        station.id(),
         f.category as Option<Category>,
-        f.enterprise,
+        f.enterprise.map(EnterpriseId::get),
         f.from,
         f.to,
         limit,
@@ -176,8 +182,8 @@ pub(super) struct TimelineRow {
 
 pub(super) async fn for_enterprise(
     db: &PgPool,
-    station_id: i64,
-    enterprise_id: i64,
+    station: StationScope,
+    enterprise: EnterpriseId,
 ) -> sqlx::Result<Vec<TimelineRow>> {
     sqlx::query_as!(
         TimelineRow,
@@ -186,8 +192,8 @@ pub(super) async fn for_enterprise(
            from incident
            where station_id = $1 and enterprise_id = $2 and deleted_at is null
            order by occurred_on desc"#,
-        station_id,
-        enterprise_id
+        station.id(),
+        enterprise.get()
     )
     .fetch_all(db)
     .await

@@ -561,7 +561,8 @@ pub fn layer_error(kind: crate::error::ErrorKind, lang: Lang) -> Response {
         ErrorKind::TooLarge => ApiErrorKind::TooLarge,
         ErrorKind::Timeout => ApiErrorKind::Timeout,
         ErrorKind::Unavailable => ApiErrorKind::Unavailable,
-        ErrorKind::Internal => ApiErrorKind::Internal,
+        // The API only reads; a write conflict would be a fault of ours.
+        ErrorKind::Internal | ErrorKind::Conflict => ApiErrorKind::Internal,
     };
     ApiError::new(kind, lang).into_response()
 }

@@ -136,7 +136,7 @@ struct DashboardPage {
 
 impl DashboardPage {
     fn badge(&self, level: &Level) -> level::Badge {
-        level::badge(Some(*level), self.ctx.t)
+        level::badge(Some(*level), self.ctx.lang)
     }
 
     fn levels(&self) -> [Level; 3] {
@@ -460,7 +460,7 @@ struct ItemPage {
 
 impl ItemPage {
     fn badge(&self, level: &Level) -> level::Badge {
-        level::badge(Some(*level), self.ctx.t)
+        level::badge(Some(*level), self.ctx.lang)
     }
 
     fn can_act(&self) -> bool {
@@ -597,9 +597,14 @@ async fn record_action(
     )
     .fetch_one(&mut *tx)
     .await?;
-    if form::already_submitted(&mut tx, station_id, &form.form_token, "coordinated_action")
-        .await?
-        .is_some()
+    if form::already_submitted(
+        &mut tx,
+        crate::ids::StationId(station_id),
+        &form.form_token,
+        "coordinated_action",
+    )
+    .await?
+    .is_some()
     {
         return Ok(redirect_with_flash(&to, Flash::Saved));
     }
@@ -621,7 +626,7 @@ async fn record_action(
     .await?;
     form::remember_submission(
         &mut tx,
-        station_id,
+        crate::ids::StationId(station_id),
         &form.form_token,
         "coordinated_action",
         id,

@@ -720,7 +720,7 @@ impl MonthlyPage {
     }
 
     fn badge(&self, l: &Option<Level>) -> level::Badge {
-        level::badge(*l, self.ctx.t)
+        level::badge(*l, self.ctx.lang)
     }
 
     fn served(&self) -> String {

@@ -6,62 +6,34 @@ use serde::{Deserialize, Serialize};
 use super::level::Level;
 use super::quarter::Quarter;
 
-macro_rules! coded_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal, $zh:literal, $en:literal;)+ }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        pub enum $name {
-            $(#[serde(rename = $code)] $variant,)+
-        }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
-
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code,)+ }
-            }
-
-            pub fn parse(s: &str) -> Option<$name> {
-                $name::ALL.iter().copied().find(|v| v.code() == s)
-            }
-
-            pub fn name_zh(self) -> &'static str {
-                match self { $($name::$variant => $zh,)+ }
-            }
-
-            pub fn name_en(self) -> &'static str {
-                match self { $($name::$variant => $en,)+ }
-            }
-        }
-    };
-}
+use crate::coded::coded_enum;
 
 coded_enum! {
     /// A hidden danger's severity.
-    HazardSeverity {
-        General = "general", "一般隐患", "general hazard";
-        Major = "major", "重大隐患", "major hazard";
+    pub enum HazardSeverity {
+        General = "general", "一般隐患", "General";
+        Major = "major", "重大隐患", "Major";
     }
 }
 
 coded_enum! {
     /// What kind of police incident it was.
-    IncidentCategory {
-        Criminal = "criminal", "刑事案件", "criminal case";
-        PublicOrder = "public_order", "治安案件", "public-order case";
-        FireSafety = "fire_safety", "火灾或安全事故", "fire or safety accident";
-        Fraud = "fraud", "诈骗", "fraud";
-        Theft = "theft", "盗窃", "theft";
-        Other = "other", "其他警情", "other incident";
+    pub enum IncidentCategory {
+        Criminal = "criminal", "刑事案件", "Criminal case";
+        PublicOrder = "public_order", "治安案件", "Public-order case";
+        FireSafety = "fire_safety", "火灾或安全事故", "Fire or safety accident";
+        Fraud = "fraud", "诈骗", "Fraud";
+        Theft = "theft", "盗窃", "Theft";
+        Other = "other", "其他", "Other";
     }
 }
 
 coded_enum! {
     /// How serious an incident was.
-    IncidentSeverity {
-        Minor = "minor", "轻微", "minor";
-        Serious = "serious", "较重", "serious";
-        Major = "major", "重大", "major";
+    pub enum IncidentSeverity {
+        Minor = "minor", "一般", "Minor";
+        Serious = "serious", "较重", "Serious";
+        Major = "major", "重大", "Major";
     }
 }
 

@@ -4,46 +4,14 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// A tier. Ordered from best to worst: `Green < Yellow < Red`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    Green,
-    Yellow,
-    Red,
-}
+use crate::coded::coded_enum;
 
-impl Level {
-    pub const ALL: [Level; 3] = [Level::Green, Level::Yellow, Level::Red];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Level::Green => "green",
-            Level::Yellow => "yellow",
-            Level::Red => "red",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Level> {
-        Level::ALL.into_iter().find(|l| l.code() == s)
-    }
-
-    pub fn name_zh(self) -> &'static str {
-        match self {
-            Level::Green => "绿色",
-            Level::Yellow => "黄色",
-            Level::Red => "红色",
-        }
-    }
-
-    pub fn name_en(self) -> &'static str {
-        self.code()
-    }
-}
-
-impl fmt::Display for Level {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
+coded_enum! {
+    /// A tier. Ordered from best to worst: `Green < Yellow < Red`.
+    pub enum Level {
+        Green = "green", "绿色", "Green";
+        Yellow = "yellow", "黄色", "Yellow";
+        Red = "red", "红色", "Red";
     }
 }
 
@@ -90,7 +58,7 @@ impl Rating {
 
     pub fn name_en(self) -> &'static str {
         match self {
-            Rating::Rated(level) => level.name_en(),
+            Rating::Rated(level) => level.code(),
             Rating::Unrated => "unrated",
         }
     }

@@ -212,7 +212,7 @@ impl Reason {
                 rectified_on,
             } => format!(
                 "{} #{hazard_id} 已于 {rectified_on} 按期整改（期限 {deadline}）",
-                severity.name_zh()
+                severity.zh()
             ),
             ReasonKind::HazardRectifiedLate {
                 hazard_id,
@@ -221,7 +221,7 @@ impl Reason {
                 rectified_on,
             } => format!(
                 "{} #{hazard_id} 于 {deadline} 到期，{rectified_on} 才整改（逾期整改）",
-                severity.name_zh()
+                severity.zh()
             ),
             ReasonKind::HazardOpen {
                 hazard_id,
@@ -229,7 +229,7 @@ impl Reason {
                 deadline,
             } => format!(
                 "{} #{hazard_id} 季度末未整改，整改期限 {deadline}，尚未到期",
-                severity.name_zh()
+                severity.zh()
             ),
             ReasonKind::HazardOverdue {
                 hazard_id,
@@ -237,7 +237,7 @@ impl Reason {
                 deadline,
             } => format!(
                 "{} #{hazard_id} 于 {deadline} 到期，季度末仍未整改",
-                severity.name_zh()
+                severity.zh()
             ),
             ReasonKind::Incident {
                 incident_id,
@@ -253,8 +253,8 @@ impl Reason {
                 };
                 format!(
                     "{} #{incident_id}（{date}，{}）{halved}",
-                    category.name_zh(),
-                    severity.name_zh()
+                    category.zh(),
+                    severity.zh()
                 )
             }
             ReasonKind::DisputeUnresolved {
@@ -284,7 +284,7 @@ impl Reason {
                 yellow_min,
             } => format!(
                 "总分 {total}：{}（绿色 ≥ {green_min}，黄色 {yellow_min}–{}，红色 < {yellow_min}）",
-                level.name_zh(),
+                level.zh(),
                 green_min.saturating_sub(1)
             ),
             ReasonKind::Unrated { total } => {
@@ -306,9 +306,9 @@ impl Reason {
             }
             ReasonKind::StepLimit { from, to } => format!(
                 "升级限制：上期公布等级为红色，本季度最多升至{}（{} → {}）",
-                to.name_zh(),
-                from.name_zh(),
-                to.name_zh()
+                to.zh(),
+                from.zh(),
+                to.zh()
             ),
         };
         format!("{}{body}", self.prefix("："))
@@ -348,7 +348,7 @@ impl Reason {
                 rectified_on,
             } => format!(
                 "{} #{hazard_id} rectified on time on {rectified_on} (deadline {deadline})",
-                severity.name_en()
+                severity.en()
             ),
             ReasonKind::HazardRectifiedLate {
                 hazard_id,
@@ -357,7 +357,7 @@ impl Reason {
                 rectified_on,
             } => format!(
                 "{} #{hazard_id} rectified late on {rectified_on} (deadline {deadline})",
-                severity.name_en()
+                severity.en()
             ),
             ReasonKind::HazardOpen {
                 hazard_id,
@@ -365,7 +365,7 @@ impl Reason {
                 deadline,
             } => format!(
                 "{} #{hazard_id} open at quarter end, not yet due (deadline {deadline})",
-                severity.name_en()
+                severity.en()
             ),
             ReasonKind::HazardOverdue {
                 hazard_id,
@@ -373,7 +373,7 @@ impl Reason {
                 deadline,
             } => format!(
                 "{} #{hazard_id} overdue since {deadline}, still open at quarter end",
-                severity.name_en()
+                severity.en()
             ),
             ReasonKind::Incident {
                 incident_id,
@@ -389,8 +389,8 @@ impl Reason {
                 };
                 format!(
                     "{} #{incident_id} on {date} ({}){halved}",
-                    category.name_en(),
-                    severity.name_en()
+                    category.en(),
+                    severity.en()
                 )
             }
             ReasonKind::DisputeUnresolved {
@@ -416,7 +416,7 @@ impl Reason {
                 yellow_min,
             } => format!(
                 "total {total}: {} (green ≥ {green_min}, yellow {yellow_min}–{}, red < {yellow_min})",
-                level.name_en(),
+                level.en(),
                 green_min.saturating_sub(1)
             ),
             ReasonKind::Unrated { total } => {
@@ -438,11 +438,86 @@ impl Reason {
             }
             ReasonKind::StepLimit { from, to } => format!(
                 "step limit: the previous published level was red, so this quarter rises at most to {} ({} → {})",
-                to.name_en(),
-                from.name_en(),
-                to.name_en()
+                to.en(),
+                from.en(),
+                to.en()
             ),
         };
         format!("{}{body}", self.prefix(": "))
+    }
+}
+
+/// How a reason sentence names a coded value (in the sentence's own case
+/// and words, which the forms' labels need not share).
+trait Words {
+    fn zh(self) -> &'static str;
+    fn en(self) -> &'static str;
+}
+
+impl Words for HazardSeverity {
+    fn zh(self) -> &'static str {
+        match self {
+            HazardSeverity::General => "一般隐患",
+            HazardSeverity::Major => "重大隐患",
+        }
+    }
+
+    fn en(self) -> &'static str {
+        match self {
+            HazardSeverity::General => "general hazard",
+            HazardSeverity::Major => "major hazard",
+        }
+    }
+}
+
+impl Words for IncidentCategory {
+    fn zh(self) -> &'static str {
+        match self {
+            IncidentCategory::Criminal => "刑事案件",
+            IncidentCategory::PublicOrder => "治安案件",
+            IncidentCategory::FireSafety => "火灾或安全事故",
+            IncidentCategory::Fraud => "诈骗",
+            IncidentCategory::Theft => "盗窃",
+            IncidentCategory::Other => "其他警情",
+        }
+    }
+
+    fn en(self) -> &'static str {
+        match self {
+            IncidentCategory::Criminal => "criminal case",
+            IncidentCategory::PublicOrder => "public-order case",
+            IncidentCategory::FireSafety => "fire or safety accident",
+            IncidentCategory::Fraud => "fraud",
+            IncidentCategory::Theft => "theft",
+            IncidentCategory::Other => "other incident",
+        }
+    }
+}
+
+impl Words for IncidentSeverity {
+    fn zh(self) -> &'static str {
+        match self {
+            IncidentSeverity::Minor => "轻微",
+            IncidentSeverity::Serious => "较重",
+            IncidentSeverity::Major => "重大",
+        }
+    }
+
+    fn en(self) -> &'static str {
+        match self {
+            IncidentSeverity::Minor => "minor",
+            IncidentSeverity::Serious => "serious",
+            IncidentSeverity::Major => "major",
+        }
+    }
+}
+
+impl Words for Level {
+    fn zh(self) -> &'static str {
+        self.name_zh()
+    }
+
+    fn en(self) -> &'static str {
+        self.code()
     }
 }

@@ -160,7 +160,7 @@ fn quarter_serde_refuses_invalid() {
 
 #[test]
 fn level_and_rating_codes() {
-    for level in Level::ALL {
+    for &level in Level::ALL {
         assert_eq!(Level::parse(level.code()), Some(level));
         assert_eq!(Rating::parse(level.code()), Some(Rating::Rated(level)));
     }

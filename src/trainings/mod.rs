@@ -390,7 +390,7 @@ async fn create(
 
     let mut tx = state.db.begin().await?;
     if let Some(existing) =
-        form::already_submitted(&mut tx, me.scope.id(), &form.form_token, "training").await?
+        form::already_submitted(&mut tx, me.scope.station(), &form.form_token, "training").await?
     {
         return Ok(redirect_with_flash(
             &format!("/trainings/{existing}"),
@@ -405,7 +405,14 @@ async fn create(
             "training attendees changed while saving"
         )));
     }
-    form::remember_submission(&mut tx, me.scope.id(), &form.form_token, "training", id).await?;
+    form::remember_submission(
+        &mut tx,
+        me.scope.station(),
+        &form.form_token,
+        "training",
+        id,
+    )
+    .await?;
     let summary = format!(
         "{} {} {}; {} attendees; enterprises {}",
         input.held_on,

@@ -798,7 +798,7 @@ async fn create(
 
     let mut tx = state.db.begin().await?;
     if let Some(existing) =
-        form::already_submitted(&mut tx, me.scope.id(), &form.form_token, "visit").await?
+        form::already_submitted(&mut tx, me.scope.station(), &form.form_token, "visit").await?
     {
         // The same form again (double tap, reload): show what the first made.
         return Ok(redirect_with_flash(
@@ -820,7 +820,7 @@ async fn create(
     if template_id.is_some() {
         queries::set_checks(&mut tx, id, &input.checks).await?;
     }
-    form::remember_submission(&mut tx, me.scope.id(), &form.form_token, "visit", id).await?;
+    form::remember_submission(&mut tx, me.scope.station(), &form.form_token, "visit", id).await?;
     let failed = input
         .checks
         .iter()

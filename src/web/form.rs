@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use sqlx::PgConnection;
 
 use crate::i18n::{Lang, Messages};
+use crate::ids::StationId;
 use crate::random::token_hex;
 
 /// Messages per field name; empty when the form is valid.
@@ -212,43 +213,29 @@ pub fn new_form_token() -> String {
     token_hex(16)
 }
 
-/// If this form token was already used in the station, the record it made.
-/// Call inside the creating transaction, before inserting.
+/// If the station's form of this kind with `token` was already submitted,
+/// the record it made (the ledger of form tokens is keyed by the station the
+/// record belongs to, also when a department writes it). Call inside the creating transaction, before
+/// inserting.
 pub async fn already_submitted(
     conn: &mut PgConnection,
-    station_id: i64,
+    station: StationId,
     token: &str,
     entity: &str,
 ) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar!(
-        "select entity_id from form_submission where token = $1 and station_id = $2 and entity = $3",
-        token,
-        station_id,
-        entity
-    )
-    .fetch_optional(conn)
-    .await
+    super::queries::submitted(conn, station, entity, token).await
 }
 
 /// Remember that `token` created `entity_id`. A concurrent duplicate fails
-/// here on the primary key, and its transaction rolls back.
+/// here on the key, and its transaction rolls back.
 pub async fn remember_submission(
     conn: &mut PgConnection,
-    station_id: i64,
+    station: StationId,
     token: &str,
     entity: &str,
     entity_id: i64,
 ) -> sqlx::Result<()> {
-    sqlx::query!(
-        "insert into form_submission (token, station_id, entity, entity_id) values ($1, $2, $3, $4)",
-        token,
-        station_id,
-        entity,
-        entity_id
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
+    super::queries::remember(conn, station, entity, token, entity_id).await
 }
 
 /// Whether a token looks like one of ours (so junk is not stored).

@@ -374,6 +374,7 @@ pub async fn error_pages(req: Request, next: Next) -> Response {
         ErrorKind::Forbidden => t.error_forbidden,
         ErrorKind::Csrf => t.error_csrf,
         ErrorKind::NotFound => t.error_not_found,
+        ErrorKind::Conflict => t.error_conflict,
         ErrorKind::TooLarge => t.error_too_large,
         ErrorKind::Timeout => t.error_timeout,
         ErrorKind::Unavailable => t.error_unavailable,

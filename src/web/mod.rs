@@ -10,6 +10,7 @@ pub mod form;
 pub mod middleware;
 pub mod paging;
 pub mod path;
+mod queries;
 pub mod record;
 pub mod upload;
 
@@ -89,6 +90,16 @@ pub fn safe_next(next: Option<&str>) -> Option<String> {
         && next.len() <= 512
         && !next.chars().any(|c| c.is_control() || c == '\\');
     ok.then(|| next.to_owned())
+}
+
+/// A text cut to `max_chars` (with an ellipsis) on one line, for summaries.
+pub fn snippet(text: &str, max_chars: usize) -> String {
+    let text = text.trim();
+    let mut out: String = text.chars().take(max_chars).collect();
+    if text.chars().count() > max_chars {
+        out.push('…');
+    }
+    out.replace('\n', " ")
 }
 
 /// A time as read in China Standard Time (UTC+8), where every station is.

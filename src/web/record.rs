@@ -13,15 +13,7 @@ pub fn today(clock: &Clock) -> NaiveDate {
     clock.now().with_timezone(&cst).date_naive()
 }
 
-/// The few facts about an enterprise that record pages show.
-#[derive(Debug, Clone)]
-pub struct EnterpriseBrief {
-    pub enterprise_id: i64,
-    pub name: String,
-    pub credit_code: String,
-    pub liaison_officer_id: Option<i64>,
-    pub current_level: Option<Level>,
-}
+pub use crate::enterprises::EnterpriseBrief;
 
 /// The enterprise `enterprise_id` of `station_id`, if it exists there and is
 /// not deleted. Every record route starts here, so a record of another
@@ -59,32 +51,7 @@ pub async fn is_station_officer(db: &PgPool, station_id: i64, user_id: i64) -> s
     crate::users::is_officer(db, station, user_id).await
 }
 
-/// One line of an enterprise's timeline.
-#[derive(Debug, Clone)]
-pub struct TimelineEntry {
-    pub date: NaiveDate,
-    /// CSS modifier and icon: visit, hazard, dispute, incident, demand, training.
-    pub kind: &'static str,
-    /// What it is, in the reader's language ("Security inspection").
-    pub label: String,
-    /// One line about it.
-    pub summary: String,
-    pub href: String,
-    /// Shown as a warning tag (e.g. "Overdue").
-    pub alert: Option<String>,
-}
-
-/// Something still open about an enterprise or for an officer.
-#[derive(Debug, Clone)]
-pub struct OpenItem {
-    pub kind: &'static str,
-    pub label: String,
-    pub summary: String,
-    pub enterprise: String,
-    pub due: Option<NaiveDate>,
-    pub overdue: bool,
-    pub href: String,
-}
+pub use crate::enterprises::{OpenItem, TimelineEntry};
 
 /// Cut a text for a one-line summary.
 pub fn snippet(text: &str, max_chars: usize) -> String {
