@@ -23,6 +23,9 @@ pub struct Config {
     pub session_idle: Duration,
     /// Session ends this long after login, however active.
     pub session_absolute: Duration,
+    /// Where department webhooks may go (the allow-list and the addresses
+    /// that stay refused).
+    pub webhook_guard: crate::pushes::guard::Guard,
 }
 
 impl Default for Config {
@@ -36,6 +39,7 @@ impl Default for Config {
             request_timeout: Duration::from_secs(30),
             session_idle: Duration::from_secs(30 * 60),
             session_absolute: Duration::from_secs(12 * 60 * 60),
+            webhook_guard: crate::pushes::guard::Guard::default(),
         }
     }
 }

@@ -25,6 +25,7 @@ pub mod ids;
 pub mod incidents;
 pub mod level;
 pub mod policies;
+pub mod profile;
 pub mod pushes;
 pub mod random;
 pub mod records;
@@ -86,6 +87,7 @@ pub fn router(state: AppState) -> anyhow::Result<Router> {
         .merge(home::router())
         .merge(incidents::router())
         .merge(enterprises::router())
+        .merge(profile::router())
         .merge(visits::router())
         .merge(hazards::router())
         .merge(disputes::router())

@@ -131,6 +131,14 @@ struct ServeArgs {
     /// Database connections in the pool.
     #[arg(long, env = "SANSE_DB_CONNECTIONS", default_value_t = 16)]
     db_connections: u32,
+    /// Webhook receivers allowed on internal addresses or plain http,
+    /// `host:port` (repeatable).
+    #[arg(
+        long = "webhook-allow",
+        env = "SANSE_WEBHOOK_ALLOW",
+        value_delimiter = ','
+    )]
+    webhook_allow: Vec<String>,
 }
 
 #[derive(Subcommand)]
@@ -292,6 +300,25 @@ fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
     })
 }
 
+/// The webhook guard of the allow-list setting; this server and its
+/// database stay refused even when listed.
+async fn webhook_guard(
+    args: &ServeArgs,
+    pool: &PgPool,
+) -> anyhow::Result<sanse::pushes::guard::Guard> {
+    let mut own = vec![args.bind];
+    let options = pool.connect_options();
+    let host = options.get_host();
+    // A socket folder is not reachable over HTTP.
+    if !host.starts_with('/')
+        && let Ok(found) = tokio::net::lookup_host((host, options.get_port())).await
+    {
+        own.extend(found);
+    }
+    sanse::pushes::guard::Guard::new(&args.webhook_allow, own)
+        .map_err(|e| anyhow::anyhow!("SANSE_WEBHOOK_ALLOW: {e}"))
+}
+
 async fn serve(cli: &Cli, args: &ServeArgs, with_demo: bool) -> anyhow::Result<()> {
     let shutdown = shutdown_signal()?;
     let (pool, mut embedded) = open_database(&cli.db, args.db_connections).await?;
@@ -303,11 +330,12 @@ async fn serve(cli: &Cli, args: &ServeArgs, with_demo: bool) -> anyhow::Result<(
             secure_cookies: args.secure_cookies,
             trusted_origins: args.trusted_origins.clone(),
             trust_forwarded_for: args.trust_forwarded_for,
+            webhook_guard: webhook_guard(args, &pool).await?,
             ..Config::default()
         };
         let state = AppState::new(pool.clone(), config);
         // Reference data read once per process, before the first request.
-        sanse::enterprises::queries::industries(&pool)
+        sanse::enterprises::industries(&pool)
             .await
             .context("reading the industries")?;
         spawn_housekeeping(state.clone());
@@ -315,8 +343,12 @@ async fn serve(cli: &Cli, args: &ServeArgs, with_demo: bool) -> anyhow::Result<(
         // Background work of this instance: the push listener feeding the
         // live dashboards, and the webhook worker draining the outbox.
         let listener_task = sanse::pushes::spawn_listener(pool.clone(), live.clone());
-        let webhook_task =
-            sanse::pushes::webhook::spawn_worker(pool.clone(), state.clock.clone(), live.closing());
+        let webhook_task = sanse::pushes::webhook::spawn_worker(
+            pool.clone(),
+            state.clock.clone(),
+            state.config.webhook_guard.clone(),
+            live.closing(),
+        );
         let served = async {
             let app = sanse::router(state)?;
             let listener = tokio::net::TcpListener::bind(args.bind)
@@ -392,12 +424,11 @@ async fn evaluate(
     rescore: bool,
 ) -> anyhow::Result<()> {
     use sanse::evaluations::service;
-    let station_id = sqlx::query_scalar!("select station_id from station where code = $1", station)
-        .fetch_optional(pool)
+    let scope = sanse::users::operator_station(pool, station)
         .await?
         .ok_or_else(|| anyhow::anyhow!("no station with code {station:?}"))?;
     if rescore {
-        let differences = service::rescore(pool, station_id, quarter).await?;
+        let differences = service::rescore(pool, scope, quarter).await?;
         for d in &differences {
             println!("enterprise {}: {}", d.enterprise_id, d.what);
         }
@@ -412,7 +443,7 @@ async fn evaluate(
     let started = std::time::Instant::now();
     let summary = service::run(
         pool,
-        station_id,
+        scope,
         quarter,
         None,
         chrono::Utc::now(),
@@ -492,11 +523,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Restore { file, replace } => {
             let (pool, mut embedded) = open_database(&cli.db, 2).await?;
             let result = async {
-                let holds_data: bool = sqlx::query_scalar(
-                    "select exists(select 1 from enterprise) or exists(select 1 from app_user)",
-                )
-                .fetch_one(&pool)
-                .await?;
+                let holds_data = db::holds_data(&pool).await?;
                 pool.close().await;
                 if holds_data && !replace {
                     anyhow::bail!(

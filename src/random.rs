@@ -10,6 +10,13 @@ pub fn token_hex(bytes: usize) -> String {
     hex(&buf)
 }
 
+/// A number below `n` (for jitter, where a slight bias does not matter).
+pub fn below(n: u32) -> u32 {
+    let mut buf = [0u8; 4];
+    getrandom::fill(&mut buf).expect("operating system random generator");
+    u32::from_le_bytes(buf) % n.max(1)
+}
+
 pub fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);

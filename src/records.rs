@@ -106,40 +106,53 @@ pub async fn update(
     id: i64,
     save: impl AsyncFnOnce(&mut PgConnection) -> AppResult<Write<String>>,
 ) -> AppResult<Response> {
+    act(state, req, me, kind, "update", id, save).await
+}
+
+/// The end of any other change of a record (`verb`: its audit action, as
+/// in `demand.respond`), written by `save` as in [`update`].
+pub async fn act(
+    state: &AppState,
+    req: &RequestCtx,
+    me: &StationUser,
+    kind: Kind,
+    verb: &str,
+    id: i64,
+    save: impl AsyncFnOnce(&mut PgConnection) -> AppResult<Write<String>>,
+) -> AppResult<Response> {
     let mut tx = state.db.begin().await?;
     let summary = match save(&mut tx).await? {
         Write::Done(summary) => summary,
         Write::Answer(response) => return Ok(response),
     };
-    let action = kind.action("update");
+    let action = kind.action(verb);
     let event = Event::by(&me.user, req, &action, kind.entity, Some(id)).with(&summary);
     audit::commit(tx, event, &kind.page(id), Flash::Saved).await
 }
 
-/// A chief's soft delete: `gone` marks the record deleted and returns its
-/// enterprise and the audit line (`None`: no such record at the station).
-/// The answer goes to the enterprise's page.
+/// A chief's soft delete: `gone` marks the record deleted and returns the
+/// page to go to next (its enterprise's, mostly) and the audit line
+/// (`None`: no such record at the station).
 pub async fn delete(
     state: &AppState,
     req: &RequestCtx,
     me: &Chief,
     kind: Kind,
     id: i64,
-    gone: impl AsyncFnOnce(&mut PgConnection) -> AppResult<Option<(i64, String)>>,
+    gone: impl AsyncFnOnce(&mut PgConnection) -> AppResult<Option<(String, String)>>,
 ) -> AppResult<Response> {
     let mut tx = state.db.begin().await?;
-    let Some((enterprise_id, summary)) = gone(&mut tx).await? else {
+    let Some((next, summary)) = gone(&mut tx).await? else {
         return Err(AppError::NotFound);
     };
     let action = kind.action("delete");
     let event = Event::by(&me.user, req, &action, kind.entity, Some(id)).with(&summary);
-    audit::commit(
-        tx,
-        event,
-        &format!("/enterprises/{enterprise_id}"),
-        Flash::Deleted,
-    )
-    .await
+    audit::commit(tx, event, &next, Flash::Deleted).await
+}
+
+/// The page of the enterprise `id`.
+pub fn enterprise_page(id: i64) -> String {
+    format!("/enterprises/{id}")
 }
 
 /// The version a form was loaded with (0, which never matches, for junk).

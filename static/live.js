@@ -72,4 +72,13 @@
   source.addEventListener("resync", function () {
     refresh(false);
   });
+  // The session ended (signed out here or elsewhere, expired, disabled):
+  // say so and stop listening; the browser would otherwise reconnect.
+  source.addEventListener("session-ended", function () {
+    source.close();
+    root.setAttribute("data-live", "ended");
+    if (words) {
+      say(words.getAttribute("data-signed-out"));
+    }
+  });
 })();

@@ -44,6 +44,13 @@ pub struct AuditRow {
     pub summary: String,
 }
 
+impl AuditRow {
+    /// When, in the stations' local time.
+    pub fn when(&self) -> String {
+        crate::web::local_time(&self.at)
+    }
+}
+
 pub(super) async fn recent(db: &PgPool, limit: i64) -> sqlx::Result<Vec<AuditRow>> {
     sqlx::query_as!(
         AuditRow,

@@ -99,6 +99,16 @@ station_extractor!(
     [Role::Chief]
 );
 
+impl Chief {
+    /// The chief as the station user they also are.
+    pub fn as_station_user(&self) -> StationUser {
+        StationUser {
+            user: self.user.clone(),
+            scope: self.scope,
+        }
+    }
+}
+
 /// A partner department's user, with their department.
 #[derive(Debug, Clone)]
 pub struct DepartmentUser {

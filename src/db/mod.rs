@@ -1,5 +1,6 @@
 //! Database access: the pool and the migrations.
 
+pub mod list;
 pub mod types;
 
 use std::time::Duration;
@@ -38,6 +39,16 @@ const PING_AFTER_IDLE: Duration = Duration::from_secs(30);
 
 pub async fn connect(options: PgConnectOptions, max_connections: u32) -> sqlx::Result<PgPool> {
     pool_options(max_connections).connect_with(options).await
+}
+
+/// Whether the database holds any enterprise or account (a restore asks
+/// before it replaces them).
+pub async fn holds_data(pool: &PgPool) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"select (exists(select 1 from enterprise) or exists(select 1 from app_user)) as "held!""#
+    )
+    .fetch_one(pool)
+    .await
 }
 
 pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {

@@ -3,7 +3,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgPool};
 
-use super::{Demand, EditInput, Kind, NewInput, Status};
+use super::model::{Demand, EditInput, Kind, NewInput, Status};
+use crate::auth::StationScope;
+use crate::ids::{DemandId, EnterpriseId, UserId};
 
 /// The response period of the newest scoring policy, if there is one.
 pub(super) async fn response_days(db: &PgPool) -> sqlx::Result<Option<i32>> {
@@ -16,9 +18,9 @@ pub(super) async fn response_days(db: &PgPool) -> sqlx::Result<Option<i32>> {
 
 pub(super) async fn insert(
     conn: &mut PgConnection,
-    station_id: i64,
-    enterprise_id: i64,
-    user_id: i64,
+    station: StationScope,
+    enterprise_id: EnterpriseId,
+    user_id: UserId,
     d: &NewInput,
     due_on: NaiveDate,
 ) -> sqlx::Result<i64> {
@@ -27,20 +29,24 @@ pub(super) async fn insert(
                              due_on, created_by)
          values ($1, $2, $3, $4, $5, $6, $7, $8)
          returning demand_id",
-        station_id,
-        enterprise_id,
+        station.id(),
+        enterprise_id.get(),
         d.received_on,
         d.kind as Kind,
         d.content,
         d.assignee_id,
         due_on,
-        user_id
+        user_id.get()
     )
     .fetch_one(conn)
     .await
 }
 
-pub(super) async fn get(db: &PgPool, station_id: i64, id: i64) -> sqlx::Result<Option<Demand>> {
+pub(super) async fn get(
+    db: &PgPool,
+    station: StationScope,
+    id: DemandId,
+) -> sqlx::Result<Option<Demand>> {
     sqlx::query_as!(
         Demand,
         r#"select d.demand_id, d.enterprise_id, e.name as enterprise_name, d.received_on,
@@ -53,8 +59,8 @@ pub(super) async fn get(db: &PgPool, station_id: i64, id: i64) -> sqlx::Result<O
            join app_user a on a.user_id = d.assignee_id
            join app_user u on u.user_id = d.created_by
            where d.demand_id = $1 and d.station_id = $2 and d.deleted_at is null"#,
-        id,
-        station_id
+        id.get(),
+        station.id()
     )
     .fetch_optional(db)
     .await
@@ -63,16 +69,16 @@ pub(super) async fn get(db: &PgPool, station_id: i64, id: i64) -> sqlx::Result<O
 /// Save kind, content and assignee if `version` is still the stored one.
 pub(super) async fn update(
     conn: &mut PgConnection,
-    station_id: i64,
-    id: i64,
+    station: StationScope,
+    id: DemandId,
     version: i32,
     d: &EditInput,
 ) -> sqlx::Result<bool> {
     let done = sqlx::query!(
         "update demand set kind = $4, content = $5, assignee_id = $6, version = version + 1
          where demand_id = $1 and station_id = $2 and version = $3 and deleted_at is null",
-        id,
-        station_id,
+        id.get(),
+        station.id(),
         version,
         d.kind as Kind,
         d.content,
@@ -86,8 +92,8 @@ pub(super) async fn update(
 /// open → responded, if the demand is still open at `version`.
 pub(super) async fn respond(
     conn: &mut PgConnection,
-    station_id: i64,
-    id: i64,
+    station: StationScope,
+    id: DemandId,
     version: i32,
     response: &str,
     responded_on: NaiveDate,
@@ -97,8 +103,8 @@ pub(super) async fn respond(
                 version = version + 1
          where demand_id = $1 and station_id = $2 and version = $3 and status = 'open'
            and deleted_at is null",
-        id,
-        station_id,
+        id.get(),
+        station.id(),
         version,
         response,
         responded_on
@@ -111,8 +117,8 @@ pub(super) async fn respond(
 /// responded → resolved, if the demand is still responded at `version`.
 pub(super) async fn resolve(
     conn: &mut PgConnection,
-    station_id: i64,
-    id: i64,
+    station: StationScope,
+    id: DemandId,
     version: i32,
     resolved_on: NaiveDate,
 ) -> sqlx::Result<bool> {
@@ -120,8 +126,8 @@ pub(super) async fn resolve(
         "update demand set status = 'resolved', resolved_on = $4, version = version + 1
          where demand_id = $1 and station_id = $2 and version = $3 and status = 'responded'
            and deleted_at is null",
-        id,
-        station_id,
+        id.get(),
+        station.id(),
         version,
         resolved_on
     )
@@ -130,28 +136,33 @@ pub(super) async fn resolve(
     Ok(done.rows_affected() == 1)
 }
 
+/// A change of a demand's due date, with its reason.
+pub(super) struct Extend<'a> {
+    /// The version the change was made on.
+    pub version: i32,
+    pub old_due_on: NaiveDate,
+    pub new_due_on: NaiveDate,
+    pub reason: &'a str,
+    pub by: UserId,
+}
+
 /// Move the due date of an open demand from `old_due_on` to `new_due_on`
 /// and record why; false when the demand changed meanwhile.
-#[allow(clippy::too_many_arguments)]
 pub(super) async fn extend(
     conn: &mut PgConnection,
-    station_id: i64,
-    id: i64,
-    version: i32,
-    old_due_on: NaiveDate,
-    new_due_on: NaiveDate,
-    reason: &str,
-    user_id: i64,
+    station: StationScope,
+    id: DemandId,
+    x: &Extend<'_>,
 ) -> sqlx::Result<bool> {
     let done = sqlx::query!(
         "update demand set due_on = $5, version = version + 1
          where demand_id = $1 and station_id = $2 and version = $3 and due_on = $4
            and status = 'open' and deleted_at is null",
-        id,
-        station_id,
-        version,
-        old_due_on,
-        new_due_on
+        id.get(),
+        station.id(),
+        x.version,
+        x.old_due_on,
+        x.new_due_on
     )
     .execute(&mut *conn)
     .await?;
@@ -161,12 +172,12 @@ pub(super) async fn extend(
     sqlx::query!(
         "insert into demand_extension (station_id, demand_id, old_due_on, new_due_on, reason, by_user)
          values ($1, $2, $3, $4, $5, $6)",
-        station_id,
-        id,
-        old_due_on,
-        new_due_on,
-        reason,
-        user_id
+        station.id(),
+        id.get(),
+        x.old_due_on,
+        x.new_due_on,
+        x.reason,
+        x.by.get()
     )
     .execute(conn)
     .await?;
@@ -191,8 +202,8 @@ impl Extension {
 /// The demand's extensions, oldest first.
 pub(super) async fn extensions(
     db: &PgPool,
-    station_id: i64,
-    id: i64,
+    station: StationScope,
+    id: DemandId,
 ) -> sqlx::Result<Vec<Extension>> {
     sqlx::query_as!(
         Extension,
@@ -201,8 +212,8 @@ pub(super) async fn extensions(
          join app_user u on u.user_id = x.by_user
          where x.demand_id = $1 and x.station_id = $2
          order by x.at, x.demand_extension_id",
-        id,
-        station_id
+        id.get(),
+        station.id()
     )
     .fetch_all(db)
     .await
@@ -219,9 +230,9 @@ pub(super) struct Deleted {
 
 pub(super) async fn soft_delete(
     conn: &mut PgConnection,
-    station_id: i64,
-    id: i64,
-    user_id: i64,
+    station: StationScope,
+    id: DemandId,
+    user_id: UserId,
 ) -> sqlx::Result<Option<Deleted>> {
     sqlx::query_as!(
         Deleted,
@@ -231,9 +242,9 @@ pub(super) async fn soft_delete(
              and e.enterprise_id = d.enterprise_id
            returning d.enterprise_id, e.name as enterprise_name, d.received_on,
                      d.kind as "kind: Kind", d.status as "status: Status", d.content"#,
-        id,
-        station_id,
-        user_id
+        id.get(),
+        station.id(),
+        user_id.get()
     )
     .fetch_optional(conn)
     .await
@@ -247,7 +258,7 @@ pub(super) struct Filter {
     pub assignee_id: Option<i64>,
     pub overdue_only: bool,
     pub today: NaiveDate,
-    pub enterprise: Option<i64>,
+    pub enterprise: Option<EnterpriseId>,
     /// Which date `from`/`to` apply to: `received`, `responded` or `resolved`.
     pub on: &'static str,
     /// Inclusive range on that date.
@@ -255,7 +266,7 @@ pub(super) struct Filter {
     pub to: Option<NaiveDate>,
 }
 
-pub(super) async fn count(db: &PgPool, station_id: i64, f: Filter) -> sqlx::Result<i64> {
+pub(super) async fn count(db: &PgPool, station: StationScope, f: Filter) -> sqlx::Result<i64> {
     sqlx::query_scalar!(
         r#"select count(*) as "n!" from demand
            where station_id = $1 and deleted_at is null
@@ -272,13 +283,13 @@ pub(super) async fn count(db: &PgPool, station_id: i64, f: Filter) -> sqlx::Resu
                   or (case when $8 = 'responded' then responded_on
                            when $8 = 'resolved' then resolved_on
                            else received_on end) <= $10)"#,
-        station_id,
+        station.id(),
         f.status as Option<Status>,
         f.kind as Option<Kind>,
         f.assignee_id,
         f.overdue_only,
         f.today,
-        f.enterprise,
+        f.enterprise.map(EnterpriseId::get),
         f.on,
         f.from,
         f.to
@@ -289,7 +300,7 @@ pub(super) async fn count(db: &PgPool, station_id: i64, f: Filter) -> sqlx::Resu
 
 pub(super) async fn list(
     db: &PgPool,
-    station_id: i64,
+    station: StationScope,
     f: Filter,
     limit: i64,
     offset: i64,
@@ -321,13 +332,13 @@ pub(super) async fn list(
                            else d.received_on end) <= $10)
            order by d.received_on desc, d.demand_id desc
            limit $11 offset $12"#,
-        station_id,
+        station.id(),
         f.status as Option<Status>,
         f.kind as Option<Kind>,
         f.assignee_id,
         f.overdue_only,
         f.today,
-        f.enterprise,
+        f.enterprise.map(EnterpriseId::get),
         f.on,
         f.from,
         f.to,
@@ -351,8 +362,8 @@ pub(super) struct ItemRow {
 
 pub(super) async fn for_enterprise(
     db: &PgPool,
-    station_id: i64,
-    enterprise_id: i64,
+    station: StationScope,
+    enterprise_id: EnterpriseId,
 ) -> sqlx::Result<Vec<ItemRow>> {
     sqlx::query_as!(
         ItemRow,
@@ -362,8 +373,8 @@ pub(super) async fn for_enterprise(
            join enterprise e on e.enterprise_id = d.enterprise_id
            where d.station_id = $1 and d.enterprise_id = $2 and d.deleted_at is null
            order by d.received_on desc, d.demand_id desc"#,
-        station_id,
-        enterprise_id
+        station.id(),
+        enterprise_id.get()
     )
     .fetch_all(db)
     .await
@@ -372,8 +383,8 @@ pub(super) async fn for_enterprise(
 /// The enterprise's open and responded demands, soonest due first.
 pub(super) async fn unfinished_for_enterprise(
     db: &PgPool,
-    station_id: i64,
-    enterprise_id: i64,
+    station: StationScope,
+    enterprise_id: EnterpriseId,
 ) -> sqlx::Result<Vec<ItemRow>> {
     sqlx::query_as!(
         ItemRow,
@@ -384,8 +395,8 @@ pub(super) async fn unfinished_for_enterprise(
            where d.station_id = $1 and d.enterprise_id = $2 and d.deleted_at is null
              and d.status in ('open', 'responded')
            order by d.status, d.due_on, d.demand_id"#,
-        station_id,
-        enterprise_id
+        station.id(),
+        enterprise_id.get()
     )
     .fetch_all(db)
     .await
@@ -394,8 +405,8 @@ pub(super) async fn unfinished_for_enterprise(
 /// Open demands assigned to `user_id` due on or before `until`.
 pub(super) async fn open_for_assignee(
     db: &PgPool,
-    station_id: i64,
-    user_id: i64,
+    station: StationScope,
+    user_id: UserId,
     until: NaiveDate,
 ) -> sqlx::Result<Vec<ItemRow>> {
     sqlx::query_as!(
@@ -407,8 +418,8 @@ pub(super) async fn open_for_assignee(
            where d.station_id = $1 and d.assignee_id = $2 and d.deleted_at is null
              and d.status = 'open' and d.due_on <= $3
            order by d.due_on, d.demand_id"#,
-        station_id,
-        user_id,
+        station.id(),
+        user_id.get(),
         until
     )
     .fetch_all(db)
@@ -418,7 +429,7 @@ pub(super) async fn open_for_assignee(
 /// Every open demand of the station due before `today`.
 pub(super) async fn overdue_for_station(
     db: &PgPool,
-    station_id: i64,
+    station: StationScope,
     today: NaiveDate,
 ) -> sqlx::Result<Vec<ItemRow>> {
     sqlx::query_as!(
@@ -430,7 +441,7 @@ pub(super) async fn overdue_for_station(
            where d.station_id = $1 and d.deleted_at is null
              and d.status = 'open' and d.due_on < $2
            order by d.due_on, d.demand_id"#,
-        station_id,
+        station.id(),
         today
     )
     .fetch_all(db)

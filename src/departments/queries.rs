@@ -538,7 +538,7 @@ pub(super) async fn lock_delivery(
     Ok(row.map(|r| (r.event_id, r.status)))
 }
 
-/// Make a pending delivery due now, and wake the webhook workers (when the
+/// Make a pending (or dead) delivery due now, and wake the webhook workers (when the
 /// transaction commits).
 pub(super) async fn retry_now(
     conn: &mut PgConnection,
@@ -546,8 +546,8 @@ pub(super) async fn retry_now(
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     sqlx::query!(
-        "update webhook_delivery set next_attempt_at = $2
-         where webhook_delivery_id = $1 and status = 'pending'",
+        "update webhook_delivery set next_attempt_at = $2, status = 'pending'
+         where webhook_delivery_id = $1 and status in ('pending', 'dead')",
         delivery_id,
         now
     )

@@ -108,7 +108,6 @@ pub struct DeptText {
     pub remove_webhook: &'static str,
     pub remove_webhook_note: &'static str,
     pub secret_shown_title: &'static str,
-    pub err_url: &'static str,
     pub err_no_webhook: &'static str,
 
     // deliveries
@@ -126,6 +125,7 @@ pub struct DeptText {
     pub status_pending: &'static str,
     pub status_delivered: &'static str,
     pub status_cancelled: &'static str,
+    pub status_dead: &'static str,
     pub attempt_list: fn(usize) -> String,
     pub attempt_at: &'static str,
     pub http_status: &'static str,
@@ -242,7 +242,6 @@ static ZH: DeptText = DeptText {
     remove_webhook: "删除 Webhook",
     remove_webhook_note: "删除后不再向该地址投递，尚未投递成功的记录将取消。",
     secret_shown_title: "新的签名密钥",
-    err_url: "请填写以 http:// 或 https:// 开头的完整地址，不含空格，最多 500 个字符。",
     err_no_webhook: "该部门没有设置 Webhook。",
 
     deliveries_intro: "最近 50 条投递记录。待投递的记录会按退避间隔自动重试，也可以立即重试。",
@@ -265,6 +264,7 @@ static ZH: DeptText = DeptText {
     status_pending: "待投递",
     status_delivered: "已送达",
     status_cancelled: "已取消",
+    status_dead: "已放弃（多次失败）",
     attempt_list: |n| format!("尝试记录（{n}）"),
     attempt_at: "时间",
     http_status: "HTTP 状态",
@@ -376,7 +376,6 @@ static EN: DeptText = DeptText {
     remove_webhook: "Remove webhook",
     remove_webhook_note: "Nothing more is sent to the address; deliveries not yet accepted are cancelled.",
     secret_shown_title: "New signing secret",
-    err_url: "Enter a full address starting with http:// or https://, without spaces, up to 500 characters.",
     err_no_webhook: "The department has no webhook.",
 
     deliveries_intro: "The latest 50 deliveries. Pending ones are retried automatically with backoff; you can also retry one now.",
@@ -399,6 +398,7 @@ static EN: DeptText = DeptText {
     status_pending: "Pending",
     status_delivered: "Delivered",
     status_cancelled: "Cancelled",
+    status_dead: "Given up (failed repeatedly)",
     attempt_list: |n| {
         if n == 1 {
             "1 attempt".to_owned()

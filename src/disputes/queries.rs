@@ -3,7 +3,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgPool};
 
-use super::{Dispute, DisputeInput, Force, Kind, Method, Status};
+use super::model::{Dispute, DisputeInput, Force, Kind, Locked, Method, Status};
+use crate::auth::StationScope;
+use crate::ids::{DisputeId, EnterpriseId, FollowUpId, UserId};
 
 /// The mass-dispute threshold of the newest scoring policy.
 pub(super) async fn mass_threshold(db: &PgPool) -> sqlx::Result<Option<i32>> {
@@ -16,9 +18,9 @@ pub(super) async fn mass_threshold(db: &PgPool) -> sqlx::Result<Option<i32>> {
 
 pub(super) async fn insert(
     conn: &mut PgConnection,
-    station_id: i64,
-    enterprise_id: i64,
-    user_id: i64,
+    station: StationScope,
+    enterprise_id: EnterpriseId,
+    user_id: UserId,
     d: &DisputeInput,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar!(
@@ -26,21 +28,25 @@ pub(super) async fn insert(
                               people_involved, mediation_forces, summary, created_by)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          returning dispute_id",
-        station_id,
-        enterprise_id,
+        station.id(),
+        enterprise_id.get(),
         d.reported_on,
         d.parties,
         d.kind as Kind,
         d.people_involved,
         &d.forces as &[Force],
         d.summary,
-        user_id
+        user_id.get()
     )
     .fetch_one(conn)
     .await
 }
 
-pub(super) async fn get(db: &PgPool, station_id: i64, id: i64) -> sqlx::Result<Option<Dispute>> {
+pub(super) async fn get(
+    db: &PgPool,
+    station: StationScope,
+    id: DisputeId,
+) -> sqlx::Result<Option<Dispute>> {
     sqlx::query_as!(
         Dispute,
         r#"select d.dispute_id, d.enterprise_id, e.name as enterprise_name,
@@ -52,8 +58,8 @@ pub(super) async fn get(db: &PgPool, station_id: i64, id: i64) -> sqlx::Result<O
            join enterprise e on e.enterprise_id = d.enterprise_id
            join app_user u on u.user_id = d.created_by
            where d.dispute_id = $1 and d.station_id = $2 and d.deleted_at is null"#,
-        id,
-        station_id
+        id.get(),
+        station.id()
     )
     .fetch_optional(db)
     .await
@@ -63,8 +69,8 @@ pub(super) async fn get(db: &PgPool, station_id: i64, id: i64) -> sqlx::Result<O
 /// dispute is gone).
 pub(super) async fn update(
     conn: &mut PgConnection,
-    station_id: i64,
-    id: i64,
+    station: StationScope,
+    id: DisputeId,
     version: i32,
     d: &DisputeInput,
 ) -> sqlx::Result<bool> {
@@ -72,8 +78,8 @@ pub(super) async fn update(
         "update dispute set reported_on = $4, parties = $5, kind = $6, people_involved = $7,
                 mediation_forces = $8, summary = $9, version = version + 1
          where dispute_id = $1 and station_id = $2 and version = $3 and deleted_at is null",
-        id,
-        station_id,
+        id.get(),
+        station.id(),
         version,
         d.reported_on,
         d.parties,
@@ -99,9 +105,9 @@ pub(super) struct Deleted {
 
 pub(super) async fn soft_delete(
     conn: &mut PgConnection,
-    station_id: i64,
-    id: i64,
-    user_id: i64,
+    station: StationScope,
+    id: DisputeId,
+    user_id: UserId,
 ) -> sqlx::Result<Option<Deleted>> {
     sqlx::query_as!(
         Deleted,
@@ -112,28 +118,18 @@ pub(super) async fn soft_delete(
            returning d.enterprise_id, e.name as enterprise_name, d.reported_on,
                      d.kind as "kind: Kind", d.status as "status: Status", d.parties,
                      d.people_involved"#,
-        id,
-        station_id,
-        user_id
+        id.get(),
+        station.id(),
+        user_id.get()
     )
     .fetch_optional(conn)
     .await
 }
 
-/// What a status change is checked against, with the row locked so that a
-/// close and a new follow-up cannot cross.
-pub(super) struct Locked {
-    pub status: Status,
-    pub version: i32,
-    pub reported_on: NaiveDate,
-    pub resolved_on: Option<NaiveDate>,
-    pub resolution: String,
-}
-
 pub(super) async fn lock(
     conn: &mut PgConnection,
-    station_id: i64,
-    id: i64,
+    station: StationScope,
+    id: DisputeId,
 ) -> sqlx::Result<Option<Locked>> {
     sqlx::query_as!(
         Locked,
@@ -141,8 +137,8 @@ pub(super) async fn lock(
            from dispute
            where dispute_id = $1 and station_id = $2 and deleted_at is null
            for update"#,
-        id,
-        station_id
+        id.get(),
+        station.id()
     )
     .fetch_optional(conn)
     .await
@@ -158,8 +154,8 @@ pub(super) struct NewState<'a> {
 
 pub(super) async fn set_state(
     conn: &mut PgConnection,
-    station_id: i64,
-    id: i64,
+    station: StationScope,
+    id: DisputeId,
     version: i32,
     s: &NewState<'_>,
 ) -> sqlx::Result<bool> {
@@ -167,8 +163,8 @@ pub(super) async fn set_state(
         "update dispute set status = $4, resolution = $5, resolved_on = $6, closed_on = $7,
                 version = version + 1
          where dispute_id = $1 and station_id = $2 and version = $3 and deleted_at is null",
-        id,
-        station_id,
+        id.get(),
+        station.id(),
         version,
         s.status as Status,
         s.resolution,
@@ -180,24 +176,30 @@ pub(super) async fn set_state(
     Ok(done.rows_affected() == 1)
 }
 
+/// A status change for the dispute's history.
+pub(super) struct NewEvent<'a> {
+    pub from: Option<Status>,
+    pub to: Status,
+    /// The step's note (the resolution, for a resolve).
+    pub note: &'a str,
+    pub by: UserId,
+}
+
 pub(super) async fn insert_event(
     conn: &mut PgConnection,
-    station_id: i64,
-    dispute_id: i64,
-    from: Option<Status>,
-    to: Status,
-    reason: &str,
-    user_id: i64,
+    station: StationScope,
+    dispute_id: DisputeId,
+    e: &NewEvent<'_>,
 ) -> sqlx::Result<()> {
     sqlx::query!(
         "insert into dispute_event (station_id, dispute_id, from_status, to_status, reason, by_user)
          values ($1, $2, $3, $4, $5, $6)",
-        station_id,
-        dispute_id,
-        from as Option<Status>,
-        to as Status,
-        reason,
-        user_id
+        station.id(),
+        dispute_id.get(),
+        e.from as Option<Status>,
+        e.to as Status,
+        e.note,
+        e.by.get()
     )
     .execute(conn)
     .await?;
@@ -214,8 +216,8 @@ pub(super) struct EventRow {
 
 pub(super) async fn events(
     db: &PgPool,
-    station_id: i64,
-    dispute_id: i64,
+    station: StationScope,
+    dispute_id: DisputeId,
 ) -> sqlx::Result<Vec<EventRow>> {
     sqlx::query_as!(
         EventRow,
@@ -225,8 +227,8 @@ pub(super) async fn events(
            join app_user u on u.user_id = ev.by_user
            where ev.dispute_id = $1 and ev.station_id = $2
            order by ev.at desc, ev.dispute_event_id desc"#,
-        dispute_id,
-        station_id
+        dispute_id.get(),
+        station.id()
     )
     .fetch_all(db)
     .await
@@ -236,8 +238,8 @@ pub(super) async fn events(
 /// in the station.
 pub(super) async fn liaison_officer(
     conn: &mut PgConnection,
-    station_id: i64,
-    dispute_id: i64,
+    station: StationScope,
+    dispute_id: DisputeId,
 ) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar!(
         "select u.user_id
@@ -246,8 +248,8 @@ pub(super) async fn liaison_officer(
          join app_user u on u.user_id = e.liaison_officer_id
          where d.dispute_id = $1 and d.station_id = $2
            and u.station_id = $2 and u.role in ('officer', 'chief') and u.disabled_at is null",
-        dispute_id,
-        station_id
+        dispute_id.get(),
+        station.id()
     )
     .fetch_optional(conn)
     .await
@@ -255,18 +257,18 @@ pub(super) async fn liaison_officer(
 
 pub(super) async fn insert_follow_up(
     conn: &mut PgConnection,
-    station_id: i64,
-    dispute_id: i64,
-    assigned_to: i64,
+    station: StationScope,
+    dispute_id: DisputeId,
+    assigned_to: UserId,
     due_on: NaiveDate,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar!(
         "insert into dispute_follow_up (station_id, dispute_id, assigned_to, due_on)
          values ($1, $2, $3, $4)
          returning dispute_follow_up_id",
-        station_id,
-        dispute_id,
-        assigned_to,
+        station.id(),
+        dispute_id.get(),
+        assigned_to.get(),
         due_on
     )
     .fetch_one(conn)
@@ -276,15 +278,15 @@ pub(super) async fn insert_follow_up(
 /// Follow-ups neither done nor cancelled.
 pub(super) async fn count_pending(
     conn: &mut PgConnection,
-    station_id: i64,
-    dispute_id: i64,
+    station: StationScope,
+    dispute_id: DisputeId,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar!(
         r#"select count(*) as "n!" from dispute_follow_up
            where dispute_id = $1 and station_id = $2
              and done_on is null and cancelled_at is null"#,
-        dispute_id,
-        station_id
+        dispute_id.get(),
+        station.id()
     )
     .fetch_one(conn)
     .await
@@ -293,14 +295,14 @@ pub(super) async fn count_pending(
 /// Cancel the pending follow-ups (the dispute was reopened); how many.
 pub(super) async fn cancel_pending(
     conn: &mut PgConnection,
-    station_id: i64,
-    dispute_id: i64,
+    station: StationScope,
+    dispute_id: DisputeId,
 ) -> sqlx::Result<u64> {
     let done = sqlx::query!(
         "update dispute_follow_up set cancelled_at = now(), version = version + 1
          where dispute_id = $1 and station_id = $2 and done_on is null and cancelled_at is null",
-        dispute_id,
-        station_id
+        dispute_id.get(),
+        station.id()
     )
     .execute(conn)
     .await?;
@@ -326,8 +328,8 @@ impl FollowUpRow {
 
 pub(super) async fn follow_ups(
     db: &PgPool,
-    station_id: i64,
-    dispute_id: i64,
+    station: StationScope,
+    dispute_id: DisputeId,
 ) -> sqlx::Result<Vec<FollowUpRow>> {
     sqlx::query_as!(
         FollowUpRow,
@@ -341,8 +343,8 @@ pub(super) async fn follow_ups(
            left join app_user b on b.user_id = f.done_by
            where f.dispute_id = $1 and f.station_id = $2
            order by f.due_on, f.dispute_follow_up_id"#,
-        dispute_id,
-        station_id
+        dispute_id.get(),
+        station.id()
     )
     .fetch_all(db)
     .await
@@ -351,17 +353,17 @@ pub(super) async fn follow_ups(
 /// Whether the follow-up belongs to this dispute of this station.
 pub(super) async fn follow_up_exists(
     conn: &mut PgConnection,
-    station_id: i64,
-    dispute_id: i64,
-    follow_up_id: i64,
+    station: StationScope,
+    dispute_id: DisputeId,
+    follow_up_id: FollowUpId,
 ) -> sqlx::Result<bool> {
     sqlx::query_scalar!(
         r#"select exists(select 1 from dispute_follow_up
                          where dispute_follow_up_id = $1 and dispute_id = $2 and station_id = $3)
            as "found!""#,
-        follow_up_id,
-        dispute_id,
-        station_id
+        follow_up_id.get(),
+        dispute_id.get(),
+        station.id()
     )
     .fetch_one(conn)
     .await
@@ -377,9 +379,9 @@ pub(super) struct Done {
 /// Record a pending follow-up as done; false when it no longer is pending.
 pub(super) async fn record_done(
     conn: &mut PgConnection,
-    station_id: i64,
-    dispute_id: i64,
-    follow_up_id: i64,
+    station: StationScope,
+    dispute_id: DisputeId,
+    follow_up_id: FollowUpId,
     d: &Done,
 ) -> sqlx::Result<bool> {
     let done = sqlx::query!(
@@ -387,9 +389,9 @@ pub(super) async fn record_done(
          set done_on = $4, method = $5, note = $6, done_by = $7, version = version + 1
          where dispute_follow_up_id = $1 and dispute_id = $2 and station_id = $3
            and done_on is null and cancelled_at is null",
-        follow_up_id,
-        dispute_id,
-        station_id,
+        follow_up_id.get(),
+        dispute_id.get(),
+        station.id(),
         d.done_on,
         d.method as Method,
         d.note,
@@ -410,7 +412,7 @@ pub(super) struct Filter {
     pub min_people: Option<i32>,
     /// Only resolved disputes with a pending follow-up.
     pub awaiting_follow_up: bool,
-    pub enterprise: Option<i64>,
+    pub enterprise: Option<EnterpriseId>,
     /// Which date `from`/`to` apply to: `reported` or `resolved`.
     pub on: &'static str,
     /// Inclusive range on that date.
@@ -418,7 +420,7 @@ pub(super) struct Filter {
     pub to: Option<NaiveDate>,
 }
 
-pub(super) async fn count(db: &PgPool, station_id: i64, f: &Filter) -> sqlx::Result<i64> {
+pub(super) async fn count(db: &PgPool, station: StationScope, f: &Filter) -> sqlx::Result<i64> {
     sqlx::query_scalar!(
         r#"select count(*) as "n!" from dispute d
            where d.station_id = $1 and d.deleted_at is null
@@ -434,12 +436,12 @@ pub(super) async fn count(db: &PgPool, station_id: i64, f: &Filter) -> sqlx::Res
                   or (case when $7 = 'resolved' then d.resolved_on else d.reported_on end) >= $8)
              and ($9::date is null
                   or (case when $7 = 'resolved' then d.resolved_on else d.reported_on end) <= $9)"#,
-        station_id,
+        station.id(),
         &f.statuses as &[Status],
         f.kind as Option<Kind>,
         f.min_people,
         f.awaiting_follow_up,
-        f.enterprise,
+        f.enterprise.map(EnterpriseId::get),
         f.on,
         f.from,
         f.to
@@ -463,7 +465,7 @@ pub(super) struct ListRow {
 
 pub(super) async fn list(
     db: &PgPool,
-    station_id: i64,
+    station: StationScope,
     f: &Filter,
     limit: i64,
     offset: i64,
@@ -492,12 +494,12 @@ pub(super) async fn list(
                   or (case when $7 = 'resolved' then d.resolved_on else d.reported_on end) <= $9)
            order by d.reported_on desc, d.dispute_id desc
            limit $10 offset $11"#,
-        station_id,
+        station.id(),
         &f.statuses as &[Status],
         f.kind as Option<Kind>,
         f.min_people,
         f.awaiting_follow_up,
-        f.enterprise,
+        f.enterprise.map(EnterpriseId::get),
         f.on,
         f.from,
         f.to,
@@ -519,8 +521,8 @@ pub(super) struct TimelineRow {
 
 pub(super) async fn for_enterprise(
     db: &PgPool,
-    station_id: i64,
-    enterprise_id: i64,
+    station: StationScope,
+    enterprise_id: EnterpriseId,
 ) -> sqlx::Result<Vec<TimelineRow>> {
     sqlx::query_as!(
         TimelineRow,
@@ -529,8 +531,8 @@ pub(super) async fn for_enterprise(
            from dispute
            where station_id = $1 and enterprise_id = $2 and deleted_at is null
            order by reported_on desc, dispute_id desc"#,
-        station_id,
-        enterprise_id
+        station.id(),
+        enterprise_id.get()
     )
     .fetch_all(db)
     .await
@@ -549,8 +551,8 @@ pub(super) struct OpenRow {
 /// The enterprise's disputes still reported or mediating.
 pub(super) async fn unresolved(
     db: &PgPool,
-    station_id: i64,
-    enterprise_id: i64,
+    station: StationScope,
+    enterprise_id: EnterpriseId,
 ) -> sqlx::Result<Vec<OpenRow>> {
     sqlx::query_as!(
         OpenRow,
@@ -561,8 +563,8 @@ pub(super) async fn unresolved(
            where d.station_id = $1 and d.enterprise_id = $2 and d.deleted_at is null
              and d.status in ('reported', 'mediating')
            order by d.reported_on, d.dispute_id"#,
-        station_id,
-        enterprise_id
+        station.id(),
+        enterprise_id.get()
     )
     .fetch_all(db)
     .await
@@ -581,8 +583,8 @@ pub(super) struct PendingRow {
 /// Pending follow-ups of the enterprise's disputes.
 pub(super) async fn pending_for_enterprise(
     db: &PgPool,
-    station_id: i64,
-    enterprise_id: i64,
+    station: StationScope,
+    enterprise_id: EnterpriseId,
 ) -> sqlx::Result<Vec<PendingRow>> {
     sqlx::query_as!(
         PendingRow,
@@ -596,8 +598,8 @@ pub(super) async fn pending_for_enterprise(
              and d.deleted_at is null and d.status = 'resolved'
              and f.done_on is null and f.cancelled_at is null
            order by f.due_on, f.dispute_follow_up_id"#,
-        station_id,
-        enterprise_id
+        station.id(),
+        enterprise_id.get()
     )
     .fetch_all(db)
     .await
@@ -606,8 +608,8 @@ pub(super) async fn pending_for_enterprise(
 /// Pending follow-ups assigned to `user_id` due on or before `until`.
 pub(super) async fn pending_for_officer(
     db: &PgPool,
-    station_id: i64,
-    user_id: i64,
+    station: StationScope,
+    user_id: UserId,
     until: NaiveDate,
 ) -> sqlx::Result<Vec<PendingRow>> {
     sqlx::query_as!(
@@ -623,8 +625,8 @@ pub(super) async fn pending_for_officer(
              and d.deleted_at is null and e.deleted_at is null and d.status = 'resolved'
              and f.done_on is null and f.cancelled_at is null
            order by f.due_on, f.dispute_follow_up_id"#,
-        station_id,
-        user_id,
+        station.id(),
+        user_id.get(),
         until
     )
     .fetch_all(db)

@@ -10,146 +10,26 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
-use serde::Deserialize;
 
-use super::queries::{self, EventRow, FollowUpRow, Locked, NewState};
-use super::{
-    Dispute, DisputeText, FOLLOW_UP_DAYS, Method, Status, Step, forces_text, mass_threshold, text,
+use super::model::{
+    Dispute, FOLLOW_UP_DAYS, KIND, Method, RecordForm, ScheduleForm, Status, Step, StepForm,
+    forces_text,
 };
+use super::pages::{dispute, mass_threshold};
+use super::queries::{self, EventRow, FollowUpRow, NewEvent, NewState};
+use super::text::{DisputeText, text};
 use crate::AppState;
 use crate::audit::{self, Event};
 use crate::auth::{Role, StationUser};
 use crate::error::{AppError, AppResult};
-use crate::i18n::Lang;
+use crate::ids::{DisputeId, FollowUpId, UserId};
+use crate::users::{self, Officer};
 use crate::web::form::{FieldErrors, Fields};
-use crate::web::record::{Officer, is_station_officer, snippet, station_officers, today};
-use crate::web::{Flash, PageCtx, RequestCtx, local_time, parse_id, redirect_with_flash};
-
-/// A status step as posted. `reason` is the step's note (required to
-/// reopen); `resolution` and `date` serve resolving (and `date` closing).
-#[derive(Debug, Clone, Default, Deserialize)]
-pub(super) struct StepForm {
-    #[serde(default)]
-    to: String,
-    #[serde(default)]
-    reason: String,
-    #[serde(default)]
-    resolution: String,
-    #[serde(default)]
-    date: String,
-    #[serde(default)]
-    version: String,
-}
-
-/// A step that passed its checks.
-struct ValidStep {
-    step: Step,
-    reason: String,
-    resolution: String,
-    date: NaiveDate,
-}
-
-impl StepForm {
-    fn validate(
-        &self,
-        cur: &Locked,
-        lang: Lang,
-        today: NaiveDate,
-    ) -> Result<ValidStep, FieldErrors> {
-        let f = Fields::new(lang);
-        let t = text(lang);
-        let mut e = FieldErrors::new();
-        let Some(to) = Status::parse(&self.to) else {
-            e.add("form", lang.t().err_choice);
-            return Err(e);
-        };
-        let Some(step) = cur.status.step_to(to) else {
-            let open: Vec<&str> = cur.status.steps().iter().map(|s| s.label(lang)).collect();
-            e.add(
-                "form",
-                (t.err_transition)(
-                    cur.status.label(lang),
-                    to.label(lang),
-                    &open.join(t.list_sep),
-                ),
-            );
-            return Err(e);
-        };
-        let reason = e
-            .check("reason", f.optional_text(&self.reason, 1000))
-            .unwrap_or_default();
-        if step.reason_required() && reason.is_empty() {
-            e.add("reason", t.err_reopen_reason);
-        }
-        let mut resolution = String::new();
-        if step.needs_resolution() {
-            resolution = e
-                .check("resolution", f.optional_text(&self.resolution, 2000))
-                .unwrap_or_default();
-            if resolution.is_empty() {
-                e.add("resolution", t.err_resolution);
-            }
-        }
-        let mut date = today;
-        if step.date_label(lang).is_some() && !self.date.trim().is_empty() {
-            match e.check("date", f.date(&self.date)) {
-                Some(d) if d > today => e.add("date", t.err_future),
-                Some(d) => date = d,
-                None => {}
-            }
-        }
-        match step {
-            Step::Resolve if date < cur.reported_on => {
-                e.add(
-                    "date",
-                    (t.err_before_reported)(&cur.reported_on.to_string()),
-                );
-            }
-            Step::Close => {
-                if let Some(resolved) = cur.resolved_on
-                    && date < resolved
-                {
-                    e.add("date", (t.err_before_resolved)(&resolved.to_string()));
-                }
-            }
-            _ => {}
-        }
-        if e.is_empty() {
-            Ok(ValidStep {
-                step,
-                reason,
-                resolution,
-                date,
-            })
-        } else {
-            Err(e)
-        }
-    }
-}
-
-/// Another follow-up, as posted.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub(super) struct ScheduleForm {
-    #[serde(default)]
-    due_on: String,
-    #[serde(default)]
-    assigned_to: String,
-}
-
-/// A follow-up done, as posted.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub(super) struct RecordForm {
-    #[serde(default)]
-    method: String,
-    #[serde(default)]
-    done_on: String,
-    #[serde(default)]
-    note: String,
-}
+use crate::web::{Flash, IdPath, PageCtx, RequestCtx, local_time, redirect_with_flash, snippet};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "disputes/show.html")]
@@ -179,15 +59,13 @@ impl ShowPage {
         state: &AppState,
         ctx: PageCtx,
         me: &StationUser,
-        id: i64,
+        id: DisputeId,
     ) -> AppResult<ShowPage> {
-        let dispute = queries::get(&state.db, me.scope.id(), id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let today = today(&state.clock);
-        let events = queries::events(&state.db, me.scope.id(), id).await?;
-        let follow_ups = queries::follow_ups(&state.db, me.scope.id(), id).await?;
-        let officers = station_officers(&state.db, me.scope.id()).await?;
+        let dispute = dispute(&state.db, me.scope, id).await?;
+        let today = state.clock.today();
+        let events = queries::events(&state.db, me.scope, id).await?;
+        let follow_ups = queries::follow_ups(&state.db, me.scope, id).await?;
+        let officers = users::officers(&state.db, me.scope).await?;
         let assignee = dispute.liaison_officer_id.unwrap_or(me.user.user_id);
         Ok(ShowPage {
             tx: text(ctx.lang),
@@ -283,10 +161,7 @@ impl ShowPage {
     }
 
     fn methods(&self) -> Vec<(&'static str, &'static str)> {
-        Method::ALL
-            .iter()
-            .map(|m| (m.code(), m.label(self.ctx.lang)))
-            .collect()
+        Method::choices(self.ctx.lang)
     }
 
     fn record_error(&self, follow_up_id: &i64, field: &str) -> Option<&str> {
@@ -324,9 +199,9 @@ pub(super) async fn show(
     State(state): State<AppState>,
     ctx: PageCtx,
     me: StationUser,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<DisputeId>,
 ) -> AppResult<ShowPage> {
-    ShowPage::load(&state, ctx, &me, parse_id(&id)?).await
+    ShowPage::load(&state, ctx, &me, id).await
 }
 
 /// The dispute page again, with what was posted and what is wrong with it.
@@ -334,7 +209,7 @@ async fn show_again(
     state: &AppState,
     req: &RequestCtx,
     me: &StationUser,
-    id: i64,
+    id: DisputeId,
     status: StatusCode,
     fill: impl FnOnce(&mut ShowPage),
 ) -> AppResult<Response> {
@@ -347,21 +222,20 @@ pub(super) async fn transition(
     State(state): State<AppState>,
     req: RequestCtx,
     me: StationUser,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<DisputeId>,
     Form(form): Form<StepForm>,
 ) -> AppResult<Response> {
-    let id = parse_id(&id)?;
     let lang = req.lang;
     let t = text(lang);
     let mut tx = state.db.begin().await?;
-    let Some(cur) = queries::lock(&mut tx, me.scope.id(), id).await? else {
+    let Some(cur) = queries::lock(&mut tx, me.scope, id).await? else {
         return Err(AppError::NotFound);
     };
     // The version first: a step chosen on an outdated page may no longer
     // make sense, and the user should see the dispute as it is now.
-    let version: i32 = form.version.trim().parse().unwrap_or(0);
+    let version = crate::records::version(&form.version);
     let outcome = if version == cur.version {
-        form.validate(&cur, lang, today(&state.clock))
+        form.validate(&cur, lang, state.clock.today())
             .map_err(|e| (StatusCode::UNPROCESSABLE_ENTITY, e))
     } else {
         let mut e = FieldErrors::new();
@@ -370,7 +244,7 @@ pub(super) async fn transition(
     };
     let valid = match outcome {
         Ok(valid) if valid.step == Step::Close => {
-            let pending = queries::count_pending(&mut tx, me.scope.id(), id).await?;
+            let pending = queries::count_pending(&mut tx, me.scope, id).await?;
             if pending > 0 {
                 let mut e = FieldErrors::new();
                 e.add("form", (t.err_follow_ups_pending)(pending));
@@ -426,7 +300,7 @@ pub(super) async fn transition(
         },
     };
     // The row is locked and its version checked, so this cannot miss.
-    if !queries::set_state(&mut tx, me.scope.id(), id, version, &new_state).await? {
+    if !queries::set_state(&mut tx, me.scope, id, version, &new_state).await? {
         return Err(AppError::Internal(anyhow::anyhow!(
             "locked dispute {id} changed under its lock"
         )));
@@ -437,16 +311,13 @@ pub(super) async fn transition(
     } else {
         &valid.reason
     };
-    queries::insert_event(
-        &mut tx,
-        me.scope.id(),
-        id,
-        Some(cur.status),
-        step.to(),
-        event_text,
-        me.user.user_id,
-    )
-    .await?;
+    let event = NewEvent {
+        from: Some(cur.status),
+        to: step.to(),
+        note: event_text,
+        by: me.user.id(),
+    };
+    queries::insert_event(&mut tx, me.scope, id, &event).await?;
 
     let mut summary = format!("status: {} → {}", cur.status.code(), step.to().code());
     if matches!(step, Step::Resolve | Step::Close) {
@@ -458,11 +329,11 @@ pub(super) async fn transition(
     let mut follow_up = None;
     match step {
         Step::Resolve => {
-            let assignee = queries::liaison_officer(&mut tx, me.scope.id(), id)
+            let assignee = queries::liaison_officer(&mut tx, me.scope, id)
                 .await?
-                .unwrap_or(me.user.user_id);
+                .map_or(me.user.id(), UserId);
             let due = valid.date + chrono::Duration::days(FOLLOW_UP_DAYS);
-            let fid = queries::insert_follow_up(&mut tx, me.scope.id(), id, assignee, due).await?;
+            let fid = queries::insert_follow_up(&mut tx, me.scope, id, assignee, due).await?;
             summary.push_str(&format!(
                 "; follow-up #{fid} due {due} for user #{assignee}"
             ));
@@ -472,17 +343,21 @@ pub(super) async fn transition(
             ));
         }
         Step::Reopen => {
-            let cancelled = queries::cancel_pending(&mut tx, me.scope.id(), id).await?;
+            let cancelled = queries::cancel_pending(&mut tx, me.scope, id).await?;
             if cancelled > 0 {
                 summary.push_str(&format!("; pending follow-ups cancelled: {cancelled}"));
             }
         }
         Step::Mediate | Step::Refer | Step::Close => {}
     }
-    let event = Event {
-        summary: &summary,
-        ..Event::by(&me.user, &req, step.audit_action(), "dispute", Some(id))
-    };
+    let event = Event::by(
+        &me.user,
+        &req,
+        step.audit_action(),
+        "dispute",
+        Some(id.get()),
+    )
+    .with(&summary);
     audit::record(&mut tx, event).await?;
     if let Some((fid, summary)) = follow_up {
         let event = Event {
@@ -498,25 +373,21 @@ pub(super) async fn transition(
         audit::record(&mut tx, event).await?;
     }
     tx.commit().await?;
-    Ok(redirect_with_flash(
-        &format!("/disputes/{id}"),
-        Flash::Saved,
-    ))
+    Ok(redirect_with_flash(&KIND.page(id.get()), Flash::Saved))
 }
 
 pub(super) async fn schedule_follow_up(
     State(state): State<AppState>,
     req: RequestCtx,
     me: StationUser,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<DisputeId>,
     Form(form): Form<ScheduleForm>,
 ) -> AppResult<Response> {
-    let id = parse_id(&id)?;
     let lang = req.lang;
     let t = text(lang);
     let f = Fields::new(lang);
     let mut tx = state.db.begin().await?;
-    let Some(cur) = queries::lock(&mut tx, me.scope.id(), id).await? else {
+    let Some(cur) = queries::lock(&mut tx, me.scope, id).await? else {
         return Err(AppError::NotFound);
     };
     let mut e = FieldErrors::new();
@@ -530,7 +401,7 @@ pub(super) async fn schedule_follow_up(
         }
         let assignee = e.check("assigned_to", f.id(&form.assigned_to));
         if let Some(user_id) = assignee
-            && !is_station_officer(&state.db, me.scope.id(), user_id).await?
+            && !users::is_officer(&state.db, me.scope, user_id).await?
         {
             e.add("assigned_to", t.err_assignee);
         }
@@ -556,7 +427,7 @@ pub(super) async fn schedule_follow_up(
             .await;
         }
     };
-    let fid = queries::insert_follow_up(&mut tx, me.scope.id(), id, assignee, due).await?;
+    let fid = queries::insert_follow_up(&mut tx, me.scope, id, UserId(assignee), due).await?;
     let summary = format!("dispute #{id}: due {due} for user #{assignee}");
     let event = Event {
         summary: &summary,
@@ -568,26 +439,24 @@ pub(super) async fn schedule_follow_up(
             Some(fid),
         )
     };
-    crate::web::record::commit_audited(tx, event, &format!("/disputes/{id}"), Flash::Saved).await
+    audit::commit(tx, event, &KIND.page(id.get()), Flash::Saved).await
 }
 
 pub(super) async fn record_follow_up(
     State(state): State<AppState>,
     req: RequestCtx,
     me: StationUser,
-    Path((id, follow_up_id)): Path<(String, String)>,
+    IdPath((id, fid)): IdPath<(DisputeId, FollowUpId)>,
     Form(form): Form<RecordForm>,
 ) -> AppResult<Response> {
-    let id = parse_id(&id)?;
-    let fid = parse_id(&follow_up_id)?;
     let lang = req.lang;
     let t = text(lang);
     let f = Fields::new(lang);
     let mut tx = state.db.begin().await?;
-    let Some(cur) = queries::lock(&mut tx, me.scope.id(), id).await? else {
+    let Some(cur) = queries::lock(&mut tx, me.scope, id).await? else {
         return Err(AppError::NotFound);
     };
-    if !queries::follow_up_exists(&mut tx, me.scope.id(), id, fid).await? {
+    if !queries::follow_up_exists(&mut tx, me.scope, id, fid).await? {
         return Err(AppError::NotFound);
     }
     let mut e = FieldErrors::new();
@@ -596,7 +465,7 @@ pub(super) async fn record_follow_up(
     }
     let method = e.check("method", f.choice(&form.method, &Method::options()));
     let done_on = e.check("done_on", f.date(&form.done_on));
-    if done_on.is_some_and(|d| d > today(&state.clock)) {
+    if done_on.is_some_and(|d| d > state.clock.today()) {
         e.add("done_on", t.err_future);
     }
     if let (Some(done), Some(resolved)) = (done_on, cur.resolved_on)
@@ -615,7 +484,7 @@ pub(super) async fn record_follow_up(
         _ => None,
     };
     if let Some(done) = &done
-        && !queries::record_done(&mut tx, me.scope.id(), id, fid, done).await?
+        && !queries::record_done(&mut tx, me.scope, id, fid, done).await?
     {
         // Recorded (or cancelled by a reopening) since the page was shown.
         e.add("form", t.err_follow_up_done);
@@ -629,7 +498,7 @@ pub(super) async fn record_follow_up(
             id,
             StatusCode::UNPROCESSABLE_ENTITY,
             |page| {
-                page.record_for = Some(fid);
+                page.record_for = Some(fid.get());
                 page.record = form;
                 page.record_errors = e;
             },
@@ -649,8 +518,8 @@ pub(super) async fn record_follow_up(
             &req,
             "dispute_follow_up.done",
             "dispute_follow_up",
-            Some(fid),
+            Some(fid.get()),
         )
     };
-    crate::web::record::commit_audited(tx, event, &format!("/disputes/{id}"), Flash::Saved).await
+    audit::commit(tx, event, &KIND.page(id.get()), Flash::Saved).await
 }

@@ -7,22 +7,24 @@ use std::collections::HashMap;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::queries::{self, Industry, OfficerName};
-use super::{EnterpriseForm, EnterpriseInput, EnterpriseText, text};
+use super::model::{EnterpriseForm, EnterpriseInput, Industry, KIND};
+use super::queries::{self, OfficerName};
+use super::text::{EnterpriseText, text};
 use crate::AppState;
-use crate::audit::Event;
+use crate::audit::{self, Event};
 use crate::auth::StationUser;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
-use crate::web::{Flash, PageCtx, RequestCtx, parse_id};
+use crate::ids::ImportId;
+use crate::web::{Flash, IdPath, PageCtx, RequestCtx};
 
 /// Most data rows one file may hold.
-pub const MAX_ROWS: usize = 5000;
+pub(super) const MAX_ROWS: usize = 5000;
 
 /// The columns, by field: the accepted headers (Chinese, English).
 const COLUMNS: [(&str, &str, &str, bool); 10] = [
@@ -45,7 +47,7 @@ const COLUMNS: [(&str, &str, &str, bool); 10] = [
 
 /// One problem in one cell (or with the whole row when `column` is 0).
 #[derive(Debug, Clone)]
-pub struct CellError {
+pub(super) struct CellError {
     pub line: usize,
     pub column: usize,
     pub column_name: String,
@@ -53,7 +55,7 @@ pub struct CellError {
 }
 
 #[derive(Debug, Default)]
-pub struct Checked {
+pub(super) struct Checked {
     pub valid: Vec<EnterpriseInput>,
     pub invalid_rows: usize,
     pub errors: Vec<CellError>,
@@ -66,7 +68,7 @@ fn norm(s: &str) -> String {
 }
 
 /// Check every row of an uploaded file against the station's data.
-pub fn check(
+pub(super) fn check(
     rows: &[Vec<String>],
     lang: Lang,
     industries: &[Industry],
@@ -189,7 +191,7 @@ pub fn check(
             if let Some(first) = seen.get(&code) {
                 row_errors.push(("credit_code", (t.import_err_duplicate_in_file)(*first)));
             } else if let Some(holder) = existing_codes.get(&code) {
-                row_errors.push(("credit_code", (super::text(lang).err_code_taken)(holder)));
+                row_errors.push(("credit_code", (t.err_code_taken)(holder)));
             }
             seen.entry(code).or_insert(line);
         }
@@ -221,13 +223,13 @@ pub fn check(
 
 #[derive(Template, WebTemplate)]
 #[template(path = "enterprises/import.html")]
-pub struct UploadPage {
+pub(super) struct UploadPage {
     ctx: PageCtx,
     tx: &'static EnterpriseText,
     error: Option<String>,
 }
 
-pub async fn upload_form(ctx: PageCtx, _me: StationUser) -> UploadPage {
+pub(super) async fn upload_form(ctx: PageCtx, _me: StationUser) -> UploadPage {
     UploadPage {
         tx: text(ctx.lang),
         ctx,
@@ -235,7 +237,7 @@ pub async fn upload_form(ctx: PageCtx, _me: StationUser) -> UploadPage {
     }
 }
 
-pub async fn upload(
+pub(super) async fn upload(
     State(state): State<AppState>,
     req: RequestCtx,
     me: StationUser,
@@ -281,19 +283,21 @@ pub async fn upload(
         Err(crate::web::csv::ReadError::Malformed { line }) => {
             return refuse((t.import_err_malformed)(line));
         }
+        Err(crate::web::csv::ReadError::ControlChar { line, column }) => {
+            return refuse((t.import_err_control)(line, column));
+        }
     };
     if rows.len() > MAX_ROWS + 1 {
         return refuse((t.import_err_too_many)(MAX_ROWS));
     }
     let json = serde_json::to_value(&rows).map_err(|e| AppError::Internal(e.into()))?;
-    let id =
-        queries::stage_import(&state.db, me.scope.id(), me.user.user_id, &filename, &json).await?;
+    let id = queries::stage_import(&state.db, me.scope, me.user.id(), &filename, &json).await?;
     Ok(Redirect::to(&format!("/enterprises/import/{id}")).into_response())
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "enterprises/import_preview.html")]
-pub struct PreviewPage {
+pub(super) struct PreviewPage {
     ctx: PageCtx,
     tx: &'static EnterpriseText,
     import_id: i64,
@@ -324,18 +328,17 @@ async fn check_staged(
     state: &AppState,
     conn: &mut sqlx::PgConnection,
     me: &StationUser,
-    id: i64,
+    id: ImportId,
     lang: Lang,
 ) -> AppResult<Option<(String, Checked)>> {
-    let Some(staged) = queries::staged_import(conn, me.scope.id(), me.user.user_id, id).await?
-    else {
+    let Some(staged) = queries::staged_import(conn, me.scope, me.user.id(), id).await? else {
         return Ok(None);
     };
     let rows: Vec<Vec<String>> =
         serde_json::from_value(staged.rows).map_err(|e| AppError::Internal(e.into()))?;
     let industries = queries::industries(&state.db).await?;
-    let officers = queries::officer_names(&state.db, me.scope.id()).await?;
-    let existing: HashMap<String, String> = queries::station_codes(&state.db, me.scope.id())
+    let officers = queries::officer_names(&state.db, me.scope).await?;
+    let existing: HashMap<String, String> = queries::station_codes(&state.db, me.scope)
         .await?
         .into_iter()
         .collect();
@@ -345,13 +348,12 @@ async fn check_staged(
     )))
 }
 
-pub async fn preview(
+pub(super) async fn preview(
     State(state): State<AppState>,
     ctx: PageCtx,
     me: StationUser,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<ImportId>,
 ) -> AppResult<Response> {
-    let id = parse_id(&id)?;
     let mut conn = state.db.acquire().await?;
     let Some((filename, checked)) = check_staged(&state, &mut conn, &me, id, ctx.lang).await?
     else {
@@ -365,7 +367,7 @@ pub async fn preview(
     let page = PreviewPage {
         tx: text(ctx.lang),
         ctx,
-        import_id: id,
+        import_id: id.get(),
         filename,
         checked,
         notice: None,
@@ -374,26 +376,25 @@ pub async fn preview(
 }
 
 #[derive(Debug, Deserialize)]
-pub struct ConfirmForm {
+pub(super) struct ConfirmForm {
     #[serde(default)]
     mode: String,
 }
 
-pub async fn confirm(
+pub(super) async fn confirm(
     State(state): State<AppState>,
     req: RequestCtx,
     me: StationUser,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<ImportId>,
     Form(form): Form<ConfirmForm>,
 ) -> AppResult<Response> {
-    let id = parse_id(&id)?;
     let t = text(req.lang);
     let mut tx = state.db.begin().await?;
     let Some((filename, checked)) = check_staged(&state, &mut tx, &me, id, req.lang).await? else {
         return Err(AppError::NotFound);
     };
     if form.mode == "cancel" {
-        queries::drop_import(&mut tx, me.scope.id(), id).await?;
+        queries::drop_import(&mut tx, me.scope, id).await?;
         tx.commit().await?;
         return Ok(Redirect::to("/enterprises/import").into_response());
     }
@@ -407,23 +408,20 @@ pub async fn confirm(
         let page = PreviewPage {
             ctx: PageCtx::new(&req),
             tx: t,
-            import_id: id,
+            import_id: id.get(),
             filename,
             checked,
             notice: Some(t.import_changed),
         };
         return Ok((StatusCode::CONFLICT, page).into_response());
     }
-    let ids = queries::insert_many(&mut tx, me.scope.id(), &checked.valid).await?;
-    queries::drop_import(&mut tx, me.scope.id(), id).await?;
+    let ids = queries::insert_many(&mut tx, me.scope, &checked.valid).await?;
+    queries::drop_import(&mut tx, me.scope, id).await?;
     let summary = format!(
         "{filename}: {} imported, {} rows skipped",
         ids.len(),
         checked.invalid_rows
     );
-    let event = Event {
-        summary: &summary,
-        ..Event::by(&me.user, &req, "enterprise.import", "enterprise", None)
-    };
-    crate::web::record::commit_audited(tx, event, "/enterprises?sort=updated", Flash::Saved).await
+    let event = Event::by(&me.user, &req, "enterprise.import", KIND.entity, None).with(&summary);
+    audit::commit(tx, event, "/enterprises?sort=updated", Flash::Saved).await
 }

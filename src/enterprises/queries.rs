@@ -1,39 +1,15 @@
 //! The SQL of the enterprise register. Every query takes the station.
 
-use chrono::{DateTime, Utc};
-use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
+use sqlx::{PgConnection, PgExecutor, PgPool, Postgres, QueryBuilder};
 
-use super::EnterpriseInput;
-use super::model::{EnterpriseBrief, Status};
+use super::model::{Enterprise, EnterpriseBrief, EnterpriseInput, Industry, Status};
 use crate::auth::StationScope;
-use crate::ids::EnterpriseId;
+use crate::ids::{EnterpriseId, ImportId, UserId};
 use crate::level::Level;
-
-/// An enterprise as stored, with its names resolved.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct Enterprise {
-    pub enterprise_id: i64,
-    pub name: String,
-    pub credit_code: String,
-    pub industry_code: String,
-    pub industry: String,
-    pub industry_en: String,
-    pub address: String,
-    pub legal_rep: String,
-    pub security_manager: String,
-    pub security_phone: String,
-    pub employee_count: i32,
-    pub liaison_officer_id: Option<i64>,
-    pub liaison_name: Option<String>,
-    pub status: Status,
-    pub current_level: Option<Level>,
-    pub version: i32,
-    pub updated_at: DateTime<Utc>,
-}
 
 /// The list's filters, already parsed.
 #[derive(Debug, Clone, Default)]
-pub struct Filter {
+pub(super) struct Filter {
     /// The search text (trimmed, at most 100 characters), or empty.
     pub text: String,
     /// `%…%` pattern with LIKE wildcards escaped, or empty.
@@ -48,7 +24,11 @@ pub struct Filter {
     pub sort: String,
 }
 
-pub(super) async fn get(db: &PgPool, station_id: i64, id: i64) -> sqlx::Result<Option<Enterprise>> {
+pub async fn get(
+    db: &PgPool,
+    station: StationScope,
+    id: EnterpriseId,
+) -> sqlx::Result<Option<Enterprise>> {
     sqlx::query_as!(
         Enterprise,
         r#"select e.enterprise_id, e.name, e.credit_code, e.industry_code, i.name as industry,
@@ -60,21 +40,21 @@ pub(super) async fn get(db: &PgPool, station_id: i64, id: i64) -> sqlx::Result<O
            join industry i on i.code = e.industry_code
            left join app_user u on u.user_id = e.liaison_officer_id
            where e.enterprise_id = $1 and e.station_id = $2 and e.deleted_at is null"#,
-        id,
-        station_id
+        id.get(),
+        station.id()
     )
     .fetch_optional(db)
     .await
 }
 
 /// The list's conditions, only those the filter uses (each combination
-/// gets a plan of its own; see `evaluations::queries::board`). Codes are
+/// gets a plan of its own; see the tier board's). Codes are
 /// validated and go in as literals; what the user typed is bound.
-fn push_list_where(qb: &mut QueryBuilder<Postgres>, station_id: i64, f: &Filter) {
+fn push_list_where(qb: &mut QueryBuilder<Postgres>, station: StationScope, f: &Filter) {
     qb.push("\n           where e.station_id = ");
-    qb.push_bind(station_id);
+    qb.push_bind(station.id());
     qb.push(" and e.deleted_at is null");
-    crate::evaluations::queries::push_search(
+    crate::db::list::push_search(
         qb,
         &f.text,
         &f.pattern,
@@ -102,15 +82,15 @@ fn push_list_where(qb: &mut QueryBuilder<Postgres>, station_id: i64, f: &Filter)
     });
 }
 
-pub(super) async fn count(db: &PgPool, station_id: i64, f: &Filter) -> sqlx::Result<i64> {
+pub(super) async fn count(db: &PgPool, station: StationScope, f: &Filter) -> sqlx::Result<i64> {
     let mut qb = QueryBuilder::new("select count(*) from enterprise e");
-    push_list_where(&mut qb, station_id, f);
+    push_list_where(&mut qb, station, f);
     qb.build_query_scalar().fetch_one(db).await
 }
 
 pub(super) async fn list(
     db: &PgPool,
-    station_id: i64,
+    station: StationScope,
     f: &Filter,
     limit: i64,
     offset: i64,
@@ -125,7 +105,7 @@ pub(super) async fn list(
            join industry i on i.code = e.industry_code
            left join app_user u on u.user_id = e.liaison_officer_id",
     );
-    push_list_where(&mut qb, station_id, f);
+    push_list_where(&mut qb, station, f);
     qb.push(match f.sort.as_str() {
         "code" => "\n           order by e.credit_code, e.name, e.enterprise_id",
         "employees" => "\n           order by e.employee_count desc, e.name, e.enterprise_id",
@@ -133,40 +113,40 @@ pub(super) async fn list(
         "updated" => "\n           order by e.updated_at desc, e.name, e.enterprise_id",
         _ => "\n           order by e.name, e.enterprise_id",
     });
-    crate::evaluations::queries::push_page(&mut qb, limit, offset);
+    crate::db::list::push_page(&mut qb, limit, offset);
     qb.build_query_as().fetch_all(db).await
 }
 
 /// The enterprise holding `credit_code` in the station, if any (not `except_id`).
 pub(super) async fn holder_of_code(
-    conn: &mut PgConnection,
-    station_id: i64,
+    db: impl PgExecutor<'_>,
+    station: StationScope,
     credit_code: &str,
-    except_id: Option<i64>,
+    except_id: Option<EnterpriseId>,
 ) -> sqlx::Result<Option<String>> {
     sqlx::query_scalar!(
         "select name from enterprise
          where station_id = $1 and credit_code = $2 and enterprise_id <> coalesce($3::bigint, 0)",
-        station_id,
+        station.id(),
         credit_code,
-        except_id
+        except_id.map(EnterpriseId::get)
     )
-    .fetch_optional(conn)
+    .fetch_optional(db)
     .await
 }
 
 pub(super) async fn insert(
     conn: &mut PgConnection,
-    station_id: i64,
+    station: StationScope,
     e: &EnterpriseInput,
-) -> sqlx::Result<i64> {
+) -> sqlx::Result<EnterpriseId> {
     sqlx::query_scalar!(
-        "insert into enterprise (station_id, name, credit_code, industry_code, address, legal_rep,
+        r#"insert into enterprise (station_id, name, credit_code, industry_code, address, legal_rep,
                                  security_manager, security_phone, employee_count,
                                  liaison_officer_id, status)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-         returning enterprise_id",
-        station_id,
+         returning enterprise_id as "id: EnterpriseId""#,
+        station.id(),
         e.name,
         e.credit_code.as_str(),
         e.industry_code,
@@ -185,7 +165,7 @@ pub(super) async fn insert(
 /// Many at once (CSV import): one statement.
 pub(super) async fn insert_many(
     conn: &mut PgConnection,
-    station_id: i64,
+    station: StationScope,
     rows: &[EnterpriseInput],
 ) -> sqlx::Result<Vec<i64>> {
     let col = |f: fn(&EnterpriseInput) -> String| rows.iter().map(f).collect::<Vec<_>>();
@@ -207,7 +187,7 @@ pub(super) async fn insert_many(
                                     $7::text[], $8::text[], $9::int[], $10::bigint[],
                                     $11::text[]::enterprise_status[])
            returning enterprise_id"#,
-        station_id,
+        station.id(),
         &names,
         &codes,
         &industries,
@@ -225,8 +205,8 @@ pub(super) async fn insert_many(
 
 pub(super) async fn update(
     conn: &mut PgConnection,
-    station_id: i64,
-    id: i64,
+    station: StationScope,
+    id: EnterpriseId,
     version: i32,
     e: &EnterpriseInput,
 ) -> sqlx::Result<bool> {
@@ -236,8 +216,8 @@ pub(super) async fn update(
                 employee_count = $11, liaison_officer_id = $12, status = $13,
                 version = version + 1
          where enterprise_id = $1 and station_id = $2 and version = $3 and deleted_at is null",
-        id,
-        station_id,
+        id.get(),
+        station.id(),
         version,
         e.name,
         e.credit_code.as_str(),
@@ -257,28 +237,21 @@ pub(super) async fn update(
 
 pub(super) async fn soft_delete(
     conn: &mut PgConnection,
-    station_id: i64,
-    id: i64,
-    user_id: i64,
+    station: StationScope,
+    id: EnterpriseId,
+    user_id: UserId,
 ) -> sqlx::Result<Option<(String, String)>> {
     let row = sqlx::query!(
         "update enterprise set deleted_at = now(), deleted_by = $3
          where enterprise_id = $1 and station_id = $2 and deleted_at is null
          returning name, credit_code",
-        id,
-        station_id,
-        user_id
+        id.get(),
+        station.id(),
+        user_id.get()
     )
     .fetch_optional(conn)
     .await?;
     Ok(row.map(|r| (r.name, r.credit_code)))
-}
-
-#[derive(Debug, Clone)]
-pub struct Industry {
-    pub code: String,
-    pub name: String,
-    pub name_en: String,
 }
 
 /// The industries, read once per process: they are reference data that
@@ -299,18 +272,21 @@ pub async fn industries(db: &PgPool) -> sqlx::Result<Vec<Industry>> {
 }
 
 /// Officers with their user names, for matching the import's liaison column.
-pub struct OfficerName {
+pub(super) struct OfficerName {
     pub user_id: i64,
     pub username: String,
     pub display_name: String,
 }
 
-pub(super) async fn officer_names(db: &PgPool, station_id: i64) -> sqlx::Result<Vec<OfficerName>> {
+pub(super) async fn officer_names(
+    db: &PgPool,
+    station: StationScope,
+) -> sqlx::Result<Vec<OfficerName>> {
     sqlx::query_as!(
         OfficerName,
         "select user_id, username, display_name from app_user
          where station_id = $1 and role in ('officer', 'chief') and disabled_at is null",
-        station_id
+        station.id()
     )
     .fetch_all(db)
     .await
@@ -319,11 +295,11 @@ pub(super) async fn officer_names(db: &PgPool, station_id: i64) -> sqlx::Result<
 /// Credit codes already registered in the station.
 pub(super) async fn station_codes(
     db: &PgPool,
-    station_id: i64,
+    station: StationScope,
 ) -> sqlx::Result<Vec<(String, String)>> {
     let rows = sqlx::query!(
         "select credit_code, name from enterprise where station_id = $1",
-        station_id
+        station.id()
     )
     .fetch_all(db)
     .await?;
@@ -332,8 +308,8 @@ pub(super) async fn station_codes(
 
 pub(super) async fn stage_import(
     db: &PgPool,
-    station_id: i64,
-    user_id: i64,
+    station: StationScope,
+    user_id: UserId,
     filename: &str,
     rows: &serde_json::Value,
 ) -> sqlx::Result<i64> {
@@ -344,8 +320,8 @@ pub(super) async fn stage_import(
     sqlx::query_scalar!(
         "insert into enterprise_import (station_id, user_id, filename, rows)
          values ($1, $2, $3, $4) returning enterprise_import_id",
-        station_id,
-        user_id,
+        station.id(),
+        user_id.get(),
         filename,
         rows
     )
@@ -361,18 +337,18 @@ pub(super) struct StagedImport {
 /// A staged upload of this user in this station.
 pub(super) async fn staged_import(
     conn: &mut PgConnection,
-    station_id: i64,
-    user_id: i64,
-    id: i64,
+    station: StationScope,
+    user_id: UserId,
+    id: ImportId,
 ) -> sqlx::Result<Option<StagedImport>> {
     sqlx::query_as!(
         StagedImport,
         "select filename, rows from enterprise_import
          where enterprise_import_id = $1 and station_id = $2 and user_id = $3
          for update",
-        id,
-        station_id,
-        user_id
+        id.get(),
+        station.id(),
+        user_id.get()
     )
     .fetch_optional(conn)
     .await
@@ -380,13 +356,13 @@ pub(super) async fn staged_import(
 
 pub(super) async fn drop_import(
     conn: &mut PgConnection,
-    station_id: i64,
-    id: i64,
+    station: StationScope,
+    id: ImportId,
 ) -> sqlx::Result<()> {
     sqlx::query!(
         "delete from enterprise_import where enterprise_import_id = $1 and station_id = $2",
-        id,
-        station_id
+        id.get(),
+        station.id()
     )
     .execute(conn)
     .await?;

@@ -69,6 +69,7 @@ pub struct EnterpriseText {
     pub import_err_no_file: &'static str,
     pub import_err_not_utf8: &'static str,
     pub import_err_malformed: fn(usize) -> String,
+    pub import_err_control: fn(usize, usize) -> String,
     pub import_err_empty: &'static str,
     pub import_err_header: fn(&str) -> String,
     pub import_err_too_many: fn(usize) -> String,
@@ -152,6 +153,11 @@ static ZH: EnterpriseText = EnterpriseText {
     import_err_no_file: "请选择要上传的 CSV 文件。",
     import_err_not_utf8: "文件不是 UTF-8 编码。请在表格软件中“另存为 CSV UTF-8”后重新上传。",
     import_err_malformed: |line| format!("第 {line} 行附近的 CSV 格式有误（引号不成对？）。"),
+    import_err_control: |line, column| {
+        format!(
+            "第 {line} 行第 {column} 列含有不可见的控制字符（如空字符），请在表格软件中删除后重新上传。"
+        )
+    },
     import_err_empty: "文件中没有数据行。",
     import_err_header: |col| format!("缺少必需的列：{col}。"),
     import_err_too_many: |max| format!("一次最多导入 {max} 行，请拆分文件。"),
@@ -227,6 +233,11 @@ static EN: EnterpriseText = EnterpriseText {
     import_problem: "Problem",
     import_err_no_file: "Choose a CSV file to upload.",
     import_err_not_utf8: "The file is not UTF-8. Save it as \"CSV UTF-8\" in your spreadsheet tool and upload it again.",
+    import_err_control: |line, column| {
+        format!(
+            "Line {line}, column {column} holds an invisible control character (such as NUL); remove it in the spreadsheet and upload again."
+        )
+    },
     import_err_malformed: |line| {
         format!("The CSV is malformed near line {line} (unbalanced quotes?).")
     },

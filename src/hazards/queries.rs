@@ -3,14 +3,19 @@
 use chrono::NaiveDate;
 use sqlx::{PgConnection, PgPool};
 
-use super::{Hazard, HazardBrief, HazardInput, Severity, StatusFilter};
+use super::model::{Hazard, HazardBrief, HazardInput, Severity, StatusFilter};
+use crate::auth::StationScope;
+use crate::ids::{EnterpriseId, HazardId, UserId, VisitId};
 
-pub(super) async fn insert(
+/// Store a hazard of the enterprise, found on `visit_id` when given. The
+/// caller has checked that the enterprise (and visit) belong to the station,
+/// and records the audit event in the same transaction.
+pub async fn insert(
     conn: &mut PgConnection,
-    station_id: i64,
+    station: StationScope,
     enterprise_id: i64,
     visit_id: Option<i64>,
-    user_id: i64,
+    user: UserId,
     h: &HazardInput,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar!(
@@ -18,27 +23,31 @@ pub(super) async fn insert(
                              deadline, created_by)
          values ($1, $2, $3, $4, $5, $6, $7, $8)
          returning hazard_id",
-        station_id,
+        station.id(),
         enterprise_id,
         visit_id,
         h.found_on,
         h.severity as Severity,
         h.description,
         h.deadline,
-        user_id
+        user.get()
     )
     .fetch_one(conn)
     .await
 }
 
-pub(super) async fn get(db: &PgPool, station_id: i64, id: i64) -> sqlx::Result<Option<Hazard>> {
+pub(super) async fn get(
+    db: &PgPool,
+    station: StationScope,
+    id: HazardId,
+) -> sqlx::Result<Option<Hazard>> {
     // The visit link is only shown while the visit itself still exists.
     sqlx::query_as!(
         Hazard,
         r#"select h.hazard_id, h.enterprise_id, e.name as enterprise_name,
                   v.visit_id as "visit_id?", v.visited_on as "visited_on?",
                   h.found_on, h.severity as "severity: Severity", h.description, h.deadline,
-                  h.rectified_on, h.rectification_note, h.verified_by,
+                  h.rectified_on, h.rectification_note,
                   vu.display_name as "verified_by_name?", h.version,
                   u.display_name as created_by_name
            from hazard h
@@ -48,8 +57,8 @@ pub(super) async fn get(db: &PgPool, station_id: i64, id: i64) -> sqlx::Result<O
            left join visit v on v.visit_id = h.visit_id and v.station_id = h.station_id
                             and v.deleted_at is null
            where h.hazard_id = $1 and h.station_id = $2 and h.deleted_at is null"#,
-        id,
-        station_id
+        id.get(),
+        station.id()
     )
     .fetch_optional(db)
     .await
@@ -59,8 +68,8 @@ pub(super) async fn get(db: &PgPool, station_id: i64, id: i64) -> sqlx::Result<O
 /// hazard is gone).
 pub(super) async fn update(
     conn: &mut PgConnection,
-    station_id: i64,
-    id: i64,
+    station: StationScope,
+    id: HazardId,
     version: i32,
     h: &HazardInput,
 ) -> sqlx::Result<bool> {
@@ -69,8 +78,8 @@ pub(super) async fn update(
                 version = version + 1
          where hazard_id = $1 and station_id = $2 and version = $3 and deleted_at is null
            and (rectified_on is null or rectified_on >= $4)",
-        id,
-        station_id,
+        id.get(),
+        station.id(),
         version,
         h.found_on,
         h.severity as Severity,
@@ -86,22 +95,22 @@ pub(super) async fn update(
 /// found after `rectified_on` in the meantime).
 pub(super) async fn rectify(
     conn: &mut PgConnection,
-    station_id: i64,
-    id: i64,
+    station: StationScope,
+    id: HazardId,
     rectified_on: NaiveDate,
     note: &str,
-    verified_by: i64,
+    verified_by: UserId,
 ) -> sqlx::Result<bool> {
     let done = sqlx::query!(
         "update hazard set rectified_on = $3, rectification_note = $4, verified_by = $5,
                 version = version + 1
          where hazard_id = $1 and station_id = $2 and deleted_at is null
            and rectified_on is null and found_on <= $3",
-        id,
-        station_id,
+        id.get(),
+        station.id(),
         rectified_on,
         note,
-        verified_by
+        verified_by.get()
     )
     .execute(conn)
     .await?;
@@ -118,9 +127,9 @@ pub(super) struct Deleted {
 
 pub(super) async fn soft_delete(
     conn: &mut PgConnection,
-    station_id: i64,
-    id: i64,
-    user_id: i64,
+    station: StationScope,
+    id: HazardId,
+    user: UserId,
 ) -> sqlx::Result<Option<Deleted>> {
     sqlx::query_as!(
         Deleted,
@@ -130,9 +139,9 @@ pub(super) async fn soft_delete(
              and e.enterprise_id = h.enterprise_id
            returning h.enterprise_id, e.name as enterprise_name, h.found_on,
                      h.severity as "severity: Severity", h.description"#,
-        id,
-        station_id,
-        user_id
+        id.get(),
+        station.id(),
+        user.get()
     )
     .fetch_optional(conn)
     .await
@@ -143,7 +152,7 @@ pub(super) async fn soft_delete(
 pub(super) struct Filter {
     pub status: Option<StatusFilter>,
     pub severity: Option<Severity>,
-    pub enterprise: Option<i64>,
+    pub enterprise: Option<EnterpriseId>,
     /// Which date `from`/`to` apply to: `found` or `rectified`.
     pub on: &'static str,
     /// Inclusive range on that date.
@@ -152,7 +161,7 @@ pub(super) struct Filter {
     pub today: NaiveDate,
 }
 
-pub(super) async fn count(db: &PgPool, station_id: i64, f: Filter) -> sqlx::Result<i64> {
+pub(super) async fn count(db: &PgPool, station: StationScope, f: Filter) -> sqlx::Result<i64> {
     sqlx::query_scalar!(
         r#"select count(*) as "n!" from hazard h
            where h.station_id = $1 and h.deleted_at is null
@@ -166,11 +175,11 @@ pub(super) async fn count(db: &PgPool, station_id: i64, f: Filter) -> sqlx::Resu
                   or (case when $6 = 'rectified' then h.rectified_on else h.found_on end) >= $7)
              and ($8::date is null
                   or (case when $6 = 'rectified' then h.rectified_on else h.found_on end) <= $8)"#,
-        station_id,
+        station.id(),
         f.status.map(StatusFilter::code),
         f.severity as Option<Severity>,
         f.today,
-        f.enterprise,
+        f.enterprise.map(EnterpriseId::get),
         f.on,
         f.from,
         f.to
@@ -181,7 +190,7 @@ pub(super) async fn count(db: &PgPool, station_id: i64, f: Filter) -> sqlx::Resu
 
 pub(super) async fn list(
     db: &PgPool,
-    station_id: i64,
+    station: StationScope,
     f: Filter,
     limit: i64,
     offset: i64,
@@ -191,7 +200,7 @@ pub(super) async fn list(
         r#"select h.hazard_id, h.enterprise_id, e.name as enterprise_name,
                   v.visit_id as "visit_id?", v.visited_on as "visited_on?",
                   h.found_on, h.severity as "severity: Severity", h.description, h.deadline,
-                  h.rectified_on, h.rectification_note, h.verified_by,
+                  h.rectified_on, h.rectification_note,
                   vu.display_name as "verified_by_name?", h.version,
                   u.display_name as created_by_name
            from hazard h
@@ -213,11 +222,11 @@ pub(super) async fn list(
                   or (case when $6 = 'rectified' then h.rectified_on else h.found_on end) <= $8)
            order by h.found_on desc, h.hazard_id desc
            limit $9 offset $10"#,
-        station_id,
+        station.id(),
         f.status.map(StatusFilter::code),
         f.severity as Option<Severity>,
         f.today,
-        f.enterprise,
+        f.enterprise.map(EnterpriseId::get),
         f.on,
         f.from,
         f.to,
@@ -231,8 +240,8 @@ pub(super) async fn list(
 /// The enterprise's hazards, newest first.
 pub(super) async fn for_enterprise(
     db: &PgPool,
-    station_id: i64,
-    enterprise_id: i64,
+    station: StationScope,
+    enterprise: EnterpriseId,
 ) -> sqlx::Result<Vec<HazardBrief>> {
     sqlx::query_as!(
         HazardBrief,
@@ -242,8 +251,8 @@ pub(super) async fn for_enterprise(
            join enterprise e on e.enterprise_id = h.enterprise_id
            where h.station_id = $1 and h.enterprise_id = $2 and h.deleted_at is null
            order by h.found_on desc, h.hazard_id desc"#,
-        station_id,
-        enterprise_id
+        station.id(),
+        enterprise.get()
     )
     .fetch_all(db)
     .await
@@ -252,8 +261,8 @@ pub(super) async fn for_enterprise(
 /// The enterprise's hazards not yet rectified, soonest deadline first.
 pub(super) async fn open_for_enterprise(
     db: &PgPool,
-    station_id: i64,
-    enterprise_id: i64,
+    station: StationScope,
+    enterprise: EnterpriseId,
 ) -> sqlx::Result<Vec<HazardBrief>> {
     sqlx::query_as!(
         HazardBrief,
@@ -264,8 +273,8 @@ pub(super) async fn open_for_enterprise(
            where h.station_id = $1 and h.enterprise_id = $2 and h.deleted_at is null
              and h.rectified_on is null
            order by h.deadline, h.hazard_id"#,
-        station_id,
-        enterprise_id
+        station.id(),
+        enterprise.get()
     )
     .fetch_all(db)
     .await
@@ -275,8 +284,8 @@ pub(super) async fn open_for_enterprise(
 /// (overdue ones included), soonest deadline first.
 pub(super) async fn due_at_liaison_enterprises(
     db: &PgPool,
-    station_id: i64,
-    user_id: i64,
+    station: StationScope,
+    officer: UserId,
     until: NaiveDate,
 ) -> sqlx::Result<Vec<HazardBrief>> {
     sqlx::query_as!(
@@ -289,8 +298,8 @@ pub(super) async fn due_at_liaison_enterprises(
              and e.deleted_at is null and h.deleted_at is null
              and h.rectified_on is null and h.deadline <= $3
            order by h.deadline, h.hazard_id"#,
-        station_id,
-        user_id,
+        station.id(),
+        officer.get(),
         until
     )
     .fetch_all(db)
@@ -300,8 +309,8 @@ pub(super) async fn due_at_liaison_enterprises(
 /// The hazards found on a visit.
 pub(super) async fn for_visit(
     db: &PgPool,
-    station_id: i64,
-    visit_id: i64,
+    station: StationScope,
+    visit: VisitId,
 ) -> sqlx::Result<Vec<HazardBrief>> {
     sqlx::query_as!(
         HazardBrief,
@@ -311,8 +320,8 @@ pub(super) async fn for_visit(
            join enterprise e on e.enterprise_id = h.enterprise_id
            where h.station_id = $1 and h.visit_id = $2 and h.deleted_at is null
            order by h.hazard_id"#,
-        station_id,
-        visit_id
+        station.id(),
+        visit.get()
     )
     .fetch_all(db)
     .await

@@ -4,6 +4,9 @@ use crate::i18n::Lang;
 
 #[derive(Debug)]
 pub struct HazardText {
+    pub status_open: &'static str,
+    pub status_overdue: &'static str,
+    pub status_rectified: &'static str,
     pub hazard: &'static str,
     pub hazards: &'static str,
     pub new_hazard: &'static str,
@@ -18,18 +21,8 @@ pub struct HazardText {
     pub found_on_visit: &'static str,
     pub reported_separately: &'static str,
     pub recorded_by: &'static str,
-    pub date_from: &'static str,
-    pub date_to: &'static str,
     /// Which date the list's range applies to.
     pub date_on: &'static str,
-    /// "企业：" before the name of the enterprise a list is filtered to.
-    pub enterprise_scope: &'static str,
-    pub clear_enterprise: &'static str,
-    pub sev_general: &'static str,
-    pub sev_major: &'static str,
-    pub status_open: &'static str,
-    pub status_overdue: &'static str,
-    pub status_rectified: &'static str,
     pub rectification: &'static str,
     pub rectify_submit: &'static str,
     pub rectified_on: &'static str,
@@ -52,6 +45,9 @@ pub fn text(lang: Lang) -> &'static HazardText {
 }
 
 static ZH: HazardText = HazardText {
+    status_open: "待整改",
+    status_overdue: "已逾期",
+    status_rectified: "已整改",
     hazard: "隐患",
     hazards: "安全隐患",
     new_hazard: "登记隐患",
@@ -66,16 +62,7 @@ static ZH: HazardText = HazardText {
     found_on_visit: "发现于走访",
     reported_separately: "单独登记",
     recorded_by: "登记人",
-    date_from: "起始日期",
-    date_to: "截止日期",
     date_on: "日期类型",
-    enterprise_scope: "企业：",
-    clear_enterprise: "显示全部企业",
-    sev_general: "一般隐患",
-    sev_major: "重大隐患",
-    status_open: "待整改",
-    status_overdue: "已逾期",
-    status_rectified: "已整改",
     rectification: "整改销号",
     rectify_submit: "确认已整改",
     rectified_on: "整改日期",
@@ -91,6 +78,9 @@ static ZH: HazardText = HazardText {
 };
 
 static EN: HazardText = HazardText {
+    status_open: "Open",
+    status_overdue: "Overdue",
+    status_rectified: "Rectified",
     hazard: "Hazard",
     hazards: "Hazards",
     new_hazard: "Report a hazard",
@@ -105,16 +95,7 @@ static EN: HazardText = HazardText {
     found_on_visit: "Found on visit",
     reported_separately: "Reported outside a visit",
     recorded_by: "Recorded by",
-    date_from: "From",
-    date_to: "To",
     date_on: "Dates by",
-    enterprise_scope: "Enterprise: ",
-    clear_enterprise: "Show all enterprises",
-    sev_general: "General",
-    sev_major: "Major",
-    status_open: "Open",
-    status_overdue: "Overdue",
-    status_rectified: "Rectified",
     rectification: "Rectification",
     rectify_submit: "Confirm rectified",
     rectified_on: "Rectified on",

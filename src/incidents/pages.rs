@@ -233,7 +233,7 @@ pub(super) async fn delete(
                     gone.category.code(),
                     snippet(&gone.summary, 200)
                 );
-                (gone.enterprise_id, summary)
+                (records::enterprise_page(gone.enterprise_id), summary)
             }))
     })
     .await

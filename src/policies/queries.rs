@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::{PgConnection, PgExecutor};
 
-use super::StoredPolicy;
+use super::model::StoredPolicy;
 use crate::scoring::{Policy, Quarter};
 
 struct PolicyRow {

@@ -28,7 +28,7 @@ use super::text::{PushText, text};
 use crate::AppState;
 use crate::audit::Event;
 use crate::auth::DepartmentUser;
-use crate::enterprises::queries::Industry;
+use crate::enterprises::Industry;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::level::{self, Level};
@@ -159,13 +159,6 @@ impl DashboardPage {
         }
     }
 
-    fn industry_name(&self, i: &Industry) -> String {
-        match self.ctx.lang {
-            Lang::Zh => i.name.clone(),
-            Lang::En => i.name_en.clone(),
-        }
-    }
-
     fn row_industry(&self, r: &ItemRow) -> String {
         match self.ctx.lang {
             Lang::Zh => r.industry.clone(),
@@ -230,7 +223,7 @@ async fn dashboard(
     let wanted = push_id.or(latest);
     let (pushes, industries) = tokio::try_join!(
         queries::pushes(db, me.scope.id(), PUSH_LIST),
-        crate::enterprises::queries::industries(db),
+        crate::enterprises::industries(db),
     )?;
     let mut page = DashboardPage {
         tx: text(ctx.lang),
@@ -384,7 +377,7 @@ async fn acknowledge(
             Some(push.push_id),
         )
     };
-    crate::web::record::commit_audited(tx, event, &to, Flash::Saved).await
+    crate::audit::commit(tx, event, &to, Flash::Saved).await
 }
 
 #[derive(Debug, Deserialize, Default, Clone)]
@@ -531,7 +524,7 @@ async fn item_page(
     Path((push_id, enterprise_id)): Path<(String, String)>,
 ) -> AppResult<ItemPage> {
     let (push, item, actions) = load_item(&state, &me, &push_id, &enterprise_id).await?;
-    let today = crate::web::record::today(&state.clock);
+    let today = state.clock.today();
     Ok(ItemPage {
         tx: text(ctx.lang),
         reasons: super::reason_lines(&item.reasons, ctx.lang),
@@ -557,7 +550,7 @@ async fn record_action(
     Form(form): Form<ActionForm>,
 ) -> AppResult<Response> {
     let (push, item, actions) = load_item(&state, &me, &push_id, &enterprise_id).await?;
-    let today = crate::web::record::today(&state.clock);
+    let today = state.clock.today();
     let tx_text = text(req.lang);
     let token_ok = form::valid_form_token(&form.form_token);
     let allowed = matches!(item.level, Level::Red | Level::Yellow);
@@ -637,7 +630,7 @@ async fn record_action(
         item.name,
         input.acted_on,
         input.kind,
-        crate::web::record::snippet(&input.note, 80)
+        crate::web::snippet(&input.note, 80)
     );
     let event = Event {
         summary: &summary,
@@ -650,12 +643,17 @@ async fn record_action(
             Some(id),
         )
     };
-    crate::web::record::commit_audited(tx, event, &to, Flash::Saved).await
+    crate::audit::commit(tx, event, &to, Flash::Saved).await
 }
+
+/// How often a live stream checks that its session is still live.
+pub const SESSION_CHECK: Duration = Duration::from_secs(2);
 
 /// Server-Sent Events: `push` (data: the push id) when a push for this
 /// department is written on any instance, `resync` when announcements may
-/// have been missed. Ends when the server shuts down; the browser
+/// have been missed, and `session-ended` (then the stream ends) once the
+/// session is over — logged out, expired or disabled — checked every
+/// [`SESSION_CHECK`]. Ends when the server shuts down; the browser
 /// reconnects by itself.
 async fn live(
     State(state): State<AppState>,
@@ -664,16 +662,36 @@ async fn live(
     let events = state.live.subscribe();
     let closing = state.live.closing();
     let department_id = me.scope.id();
+    let session_id = me.user.session_id;
+    let mut check = tokio::time::interval(SESSION_CHECK);
+    check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     // Every event carries data: a browser's EventSource drops an event whose
     // data is empty, and the dashboard waits for "ready" to show it is live.
     let hello = stream::once(async { Ok(SseEvent::default().event("ready").data("ready")) });
-    let updates = stream::unfold(
-        (events, closing),
-        move |(mut events, mut closing)| async move {
+    let updates = stream::unfold(Some((events, closing, check)), move |open| {
+        let state = state.clone();
+        async move {
+            let (mut events, mut closing, mut check) = open?;
             loop {
                 let next = tokio::select! {
-                    next = events.recv() => next,
+                    next = events.recv() => Some(next),
+                    _ = check.tick() => None,
                     _ = closing.wait_for(|c| *c) => return None,
+                };
+                let Some(next) = next else {
+                    let now = state.clock.now();
+                    let live =
+                        crate::auth::session::is_live(&state.db, session_id, now, &state.config)
+                            .await
+                            // A failed check ends nothing: the next one decides.
+                            .unwrap_or(true);
+                    if live {
+                        continue;
+                    }
+                    let ended = SseEvent::default()
+                        .event("session-ended")
+                        .data("signed out");
+                    return Some((Ok(ended), None));
                 };
                 let event = match next {
                     Ok(LiveEvent::Push {
@@ -688,10 +706,10 @@ async fn live(
                     }
                     Err(RecvError::Closed) => return None,
                 };
-                return Some((Ok(event), (events, closing)));
+                return Some((Ok(event), Some((events, closing, check))));
             }
-        },
-    );
+        }
+    });
     Sse::new(futures_util::StreamExt::chain(hello, updates))
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(20)))
 }

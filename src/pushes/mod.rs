@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod dashboard;
+pub mod guard;
 pub mod live;
 pub mod outbox;
 pub mod token;

@@ -25,6 +25,7 @@ use sqlx::postgres::PgListener;
 use tokio::sync::{Notify, watch};
 
 use super::api::{self, ApiEnterprise, ApiPush};
+use super::guard::{Guard, Target};
 use super::outbox::WEBHOOK_CHANNEL;
 use crate::clock::Clock;
 use crate::random;
@@ -39,6 +40,12 @@ pub const TIMEOUT: Duration = Duration::from_secs(10);
 pub const BACKOFF_FIRST_SECS: i64 = 10;
 /// ... up to this.
 pub const BACKOFF_MAX_SECS: i64 = 3600;
+/// Each wait is lengthened by up to this share of itself, at random, so
+/// that deliveries failing together do not retry together.
+pub const JITTER: f64 = 0.1;
+/// After this many failed attempts (about 22 hours of backing off) a
+/// delivery is dead: it is not tried again until someone asks.
+pub const MAX_ATTEMPTS: i32 = 30;
 /// Rows claimed at a time.
 const BATCH: i64 = 32;
 /// Deliveries in flight at a time (BATCH / CONCURRENCY × TIMEOUT stays well
@@ -51,28 +58,24 @@ pub const HEADER_EVENT_ID: &str = "sanse-event-id";
 pub const HEADER_TIMESTAMP: &str = "sanse-timestamp";
 pub const HEADER_SIGNATURE: &str = "sanse-signature";
 
-/// The HTTP client of the deliveries: 10 s timeout, redirects not followed
-/// (a 3xx is a failed attempt).
-pub fn client() -> reqwest::Client {
-    let built = reqwest::Client::builder()
+/// The HTTP client of one delivery: it connects to the address the guard
+/// checked (no lookup of its own), ignores proxy variables, follows no
+/// redirect (a 3xx is a failed attempt) and gives up after 10 s.
+fn client_for(target: &Target) -> reqwest::Result<reqwest::Client> {
+    let mut builder = reqwest::Client::builder()
+        .no_proxy()
         .timeout(TIMEOUT)
         .connect_timeout(TIMEOUT)
         .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("Sanse-Webhook/", env!("CARGO_PKG_VERSION")))
-        .build();
-    match built {
-        Ok(client) => client,
-        Err(err) => {
-            // Only a broken TLS setup gets here; every request still
-            // carries its own timeout.
-            tracing::error!(error = %err, "building the webhook client; using the defaults");
-            reqwest::Client::new()
-        }
+        .user_agent(concat!("Sanse-Webhook/", env!("CARGO_PKG_VERSION")));
+    if let Some(host) = target.url.host_str() {
+        builder = builder.resolve(host, target.addr);
     }
+    builder.build()
 }
 
-/// How long to wait after the `attempts`-th failed attempt: 10 s, 20 s,
-/// 40 s, … at most an hour.
+/// The wait after the `attempts`-th failed attempt, before jitter: 10 s,
+/// 20 s, 40 s, … at most an hour.
 pub fn backoff(attempts: i32) -> chrono::Duration {
     let doublings = u32::try_from(attempts.saturating_sub(1))
         .unwrap_or(0)
@@ -81,6 +84,14 @@ pub fn backoff(attempts: i32) -> chrono::Duration {
         .saturating_mul(1_i64 << doublings)
         .min(BACKOFF_MAX_SECS);
     chrono::Duration::seconds(secs)
+}
+
+/// [`backoff`] lengthened by a random share of at most [`JITTER`].
+fn backoff_with_jitter(attempts: i32) -> chrono::Duration {
+    let base = backoff(attempts);
+    let share = f64::from(random::below(1000)) / 1000.0 * JITTER;
+    let extra = (base.num_milliseconds() as f64 * share) as i64;
+    base + chrono::Duration::milliseconds(extra)
 }
 
 /// `t=<ts>,v1=<hex HMAC-SHA256(secret, "<ts>.<body>")>`
@@ -180,11 +191,7 @@ pub async fn claim_due(db: &PgPool, now: DateTime<Utc>, limit: i64) -> sqlx::Res
 /// disabled are cancelled instead. A row whose outcome could not be
 /// recorded stays leased and is retried later; the first such error is
 /// returned once every claimed row has been handled.
-pub async fn deliver_due(
-    db: &PgPool,
-    client: &reqwest::Client,
-    now: DateTime<Utc>,
-) -> anyhow::Result<usize> {
+pub async fn deliver_due(db: &PgPool, guard: &Guard, now: DateTime<Utc>) -> anyhow::Result<usize> {
     let mut attempted = 0;
     let mut first_error = None;
     let started = Instant::now();
@@ -196,7 +203,7 @@ pub async fn deliver_due(
             .context("claiming webhook deliveries")?;
         let full = i64::try_from(claimed.len()).unwrap_or(i64::MAX) >= BATCH;
         let results: Vec<anyhow::Result<bool>> = futures_util::stream::iter(claimed)
-            .map(|c| deliver_one(db, client, c, now))
+            .map(|c| deliver_one(db, guard, c, now))
             .buffer_unordered(CONCURRENCY)
             .collect()
             .await;
@@ -226,7 +233,7 @@ pub async fn deliver_due(
 /// instead.
 async fn deliver_one(
     db: &PgPool,
-    client: &reqwest::Client,
+    guard: &Guard,
     c: Claimed,
     now: DateTime<Utc>,
 ) -> anyhow::Result<bool> {
@@ -252,27 +259,42 @@ async fn deliver_one(
     let timestamp = now.timestamp();
     let signed = signature(secret, timestamp, &body)?;
     let started = Instant::now();
-    let sent = client
-        .post(url.as_str())
-        .timeout(TIMEOUT)
-        .header(reqwest::header::CONTENT_TYPE, "application/json")
-        .header(HEADER_EVENT_ID, &c.event_id)
-        .header(HEADER_TIMESTAMP, timestamp.to_string())
-        .header(HEADER_SIGNATURE, signed)
-        .body(body)
-        .send()
-        .await;
-    let duration_ms = i32::try_from(started.elapsed().as_millis()).unwrap_or(i32::MAX);
-    let (status, error, delivered) = match sent {
-        Ok(response) => {
-            let status = response.status();
-            let error = (!status.is_success()).then(|| format!("HTTP {status}"));
-            (Some(i32::from(status.as_u16())), error, status.is_success())
+    let (status, error, delivered) = match guard.target(url).await {
+        // Refused again at send time (the name may resolve elsewhere now).
+        Err(refusal) => (None, Some(refusal.code().to_owned()), false),
+        Ok(target) => {
+            let sent = match client_for(&target) {
+                Ok(client) => {
+                    client
+                        .post(target.url.clone())
+                        .header(reqwest::header::CONTENT_TYPE, "application/json")
+                        .header(HEADER_EVENT_ID, &c.event_id)
+                        .header(HEADER_TIMESTAMP, timestamp.to_string())
+                        .header(HEADER_SIGNATURE, signed)
+                        .body(body)
+                        .send()
+                        .await
+                }
+                Err(err) => Err(err),
+            };
+            match sent {
+                Ok(response) => {
+                    let status = response.status();
+                    let error = (!status.is_success()).then(|| format!("HTTP {status}"));
+                    (Some(i32::from(status.as_u16())), error, status.is_success())
+                }
+                Err(err) => (None, Some(describe(&err)), false),
+            }
         }
-        Err(err) => (None, Some(describe(&err)), false),
     };
+    let took = started.elapsed();
+    let duration_ms = i32::try_from(took.as_millis()).unwrap_or(i32::MAX);
     let attempts = c.attempts.saturating_add(1);
-    let next_attempt_at = now + backoff(attempts);
+    // The wait counts from the failure, not from the start of the attempt
+    // (a receiver that timed out took 10 s of it).
+    let failed_at = now + chrono::Duration::from_std(took).unwrap_or_default();
+    let next_attempt_at = failed_at + backoff_with_jitter(attempts);
+    let dead = !delivered && attempts >= MAX_ATTEMPTS;
     sqlx::query!(
         r#"with attempt as (
                insert into webhook_attempt (webhook_delivery_id, at, status, error, duration_ms)
@@ -283,7 +305,8 @@ async fn deliver_one(
                last_attempt_at = $2,
                last_status = $3,
                last_error = $4,
-               status = case when $6 then 'delivered'::delivery_status else status end,
+               status = case when $6 then 'delivered'::delivery_status
+                             when $8 then 'dead'::delivery_status else status end,
                delivered_at = case when $6 then $2 else delivered_at end,
                next_attempt_at = case when $6 then next_attempt_at else $7 end
            where webhook_delivery_id = $1"#,
@@ -293,11 +316,29 @@ async fn deliver_one(
         error,
         duration_ms,
         delivered,
-        next_attempt_at
+        next_attempt_at,
+        dead
     )
     .execute(db)
     .await
     .context("recording a webhook attempt")?;
+    if dead {
+        let summary = format!("event {} dead after {attempts} attempts", c.event_id);
+        let event = crate::audit::Event {
+            actor_label: "system",
+            action: "webhook_delivery.dead",
+            entity: "webhook_delivery",
+            entity_id: Some(c.webhook_delivery_id),
+            summary: &summary,
+            ..crate::audit::Event::default()
+        };
+        let mut conn = db.acquire().await?;
+        crate::audit::record(&mut conn, event)
+            .await
+            .context("auditing a dead webhook delivery")?;
+        tracing::warn!(event_id = %c.event_id, push_id = c.push_id, attempts, "webhook delivery dead");
+        return Ok(true);
+    }
     if delivered {
         tracing::info!(event_id = %c.event_id, push_id = c.push_id, "webhook delivered");
     } else {
@@ -412,10 +453,10 @@ async fn listen(db: PgPool, wake: Arc<Notify>) {
 pub fn spawn_worker(
     db: PgPool,
     clock: Clock,
+    guard: Guard,
     mut closing: watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let client = client();
         let wake = Arc::new(Notify::new());
         let _listener = AbortOnDrop(tokio::spawn(listen(db.clone(), wake.clone())));
         loop {
@@ -423,7 +464,7 @@ pub fn spawn_worker(
                 return;
             }
             let round = async {
-                if let Err(err) = deliver_due(&db, &client, clock.now()).await {
+                if let Err(err) = deliver_due(&db, &guard, clock.now()).await {
                     tracing::warn!(error = ?err, "webhook deliveries");
                 }
                 next_wait(&db, clock.now()).await

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use sqlx::PgPool;
 
+use crate::auth::StationScope;
 use crate::level::Level;
 
 /// One enterprise's counts for a month and the month before, as read.
@@ -47,7 +48,7 @@ pub(super) struct CountRow {
 /// query, which then costs more than the query itself.)
 pub(super) async fn month_counts(
     db: &PgPool,
-    station_id: i64,
+    station: StationScope,
     prev: NaiveDate,
     month: NaiveDate,
     next: NaiveDate,
@@ -144,7 +145,7 @@ pub(super) async fn month_counts(
            join enterprise e on e.enterprise_id = c.enterprise_id
                             and e.station_id = $1 and e.deleted_at is null
            left join app_user u on u.user_id = e.liaison_officer_id"#,
-        station_id,
+        station.id(),
         prev,
         month,
         next
@@ -154,11 +155,11 @@ pub(super) async fn month_counts(
 }
 
 /// Active enterprises of the station (not deleted).
-pub(super) async fn active_enterprises(db: &PgPool, station_id: i64) -> sqlx::Result<i64> {
+pub(super) async fn active_enterprises(db: &PgPool, station: StationScope) -> sqlx::Result<i64> {
     sqlx::query_scalar!(
         r#"select count(*) as "n!" from enterprise
            where station_id = $1 and deleted_at is null and status = 'active'"#,
-        station_id
+        station.id()
     )
     .fetch_one(db)
     .await

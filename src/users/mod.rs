@@ -40,6 +40,15 @@ pub struct NewUser {
     pub password: String,
 }
 
+/// The scope of the station with `code`, for a command the server's operator
+/// runs (evaluate, rescore); `None` when there is no such station.
+#[allow(clippy::disallowed_methods)]
+pub async fn operator_station(db: &PgPool, code: &str) -> sqlx::Result<Option<StationScope>> {
+    let mut conn = db.acquire().await?;
+    let id = queries::station_by_code(&mut conn, code).await?;
+    Ok(id.map(|id| StationScope::for_operator(crate::ids::StationId(id))))
+}
+
 /// Whether a user name may be used: 2–40 characters of a–z, 0–9, `.`, `_`
 /// and `-`.
 pub fn valid_username(username: &str) -> bool {

@@ -3,17 +3,19 @@
 use chrono::NaiveDate;
 use sqlx::{PgConnection, PgPool};
 
-use super::{
+use super::model::{
     CheckAnswer, CheckInput, CheckRow, ChecklistItem, ChecklistTemplate, PickRow, Visit,
     VisitInput, VisitKind, VisitRow,
 };
-use crate::web::record::Officer;
+use crate::auth::StationScope;
+use crate::ids::{EnterpriseId, UserId, VisitId};
+use crate::users::Officer;
 
 /// The checklist version new inspections are filled with.
 pub(super) async fn latest_template(db: &PgPool) -> sqlx::Result<Option<ChecklistTemplate>> {
     sqlx::query_as!(
         ChecklistTemplate,
-        "select checklist_template_id, version, title, title_en from checklist_template
+        "select checklist_template_id, title, title_en from checklist_template
          order by version desc limit 1"
     )
     .fetch_optional(db)
@@ -26,7 +28,7 @@ pub(super) async fn template(
 ) -> sqlx::Result<Option<ChecklistTemplate>> {
     sqlx::query_as!(
         ChecklistTemplate,
-        "select checklist_template_id, version, title, title_en from checklist_template
+        "select checklist_template_id, title, title_en from checklist_template
          where checklist_template_id = $1",
         checklist_template_id
     )
@@ -50,9 +52,9 @@ pub(super) async fn template_items(
 
 pub(super) async fn insert(
     conn: &mut PgConnection,
-    station_id: i64,
+    station: StationScope,
     enterprise_id: i64,
-    user_id: i64,
+    user: UserId,
     v: &VisitInput,
     checklist_template_id: Option<i64>,
     liaison_contact: bool,
@@ -62,7 +64,7 @@ pub(super) async fn insert(
                             checklist_template_id, liaison_contact, created_by)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          returning visit_id",
-        station_id,
+        station.id(),
         enterprise_id,
         v.visited_on,
         v.kind as VisitKind,
@@ -70,7 +72,7 @@ pub(super) async fn insert(
         v.suggestions,
         checklist_template_id,
         liaison_contact,
-        user_id
+        user.get()
     )
     .fetch_one(conn)
     .await
@@ -123,7 +125,11 @@ pub(super) async fn set_checks(
     Ok(())
 }
 
-pub(super) async fn get(db: &PgPool, station_id: i64, id: i64) -> sqlx::Result<Option<Visit>> {
+pub(super) async fn get(
+    db: &PgPool,
+    station: StationScope,
+    id: VisitId,
+) -> sqlx::Result<Option<Visit>> {
     sqlx::query_as!(
         Visit,
         r#"select v.visit_id, v.enterprise_id, e.name as enterprise_name, v.visited_on,
@@ -133,8 +139,8 @@ pub(super) async fn get(db: &PgPool, station_id: i64, id: i64) -> sqlx::Result<O
            join enterprise e on e.enterprise_id = v.enterprise_id
            join app_user u on u.user_id = v.created_by
            where v.visit_id = $1 and v.station_id = $2 and v.deleted_at is null"#,
-        id,
-        station_id
+        id.get(),
+        station.id()
     )
     .fetch_optional(db)
     .await
@@ -142,8 +148,8 @@ pub(super) async fn get(db: &PgPool, station_id: i64, id: i64) -> sqlx::Result<O
 
 pub(super) async fn officers_of(
     db: &PgPool,
-    station_id: i64,
-    visit_id: i64,
+    station: StationScope,
+    visit: VisitId,
 ) -> sqlx::Result<Vec<Officer>> {
     sqlx::query_as!(
         Officer,
@@ -153,8 +159,8 @@ pub(super) async fn officers_of(
          join app_user u on u.user_id = vo.user_id
          where vo.visit_id = $1 and v.station_id = $2
          order by u.display_name",
-        visit_id,
-        station_id
+        visit.get(),
+        station.id()
     )
     .fetch_all(db)
     .await
@@ -162,8 +168,8 @@ pub(super) async fn officers_of(
 
 pub(super) async fn checks_of(
     db: &PgPool,
-    station_id: i64,
-    visit_id: i64,
+    station: StationScope,
+    visit: VisitId,
 ) -> sqlx::Result<Vec<CheckRow>> {
     sqlx::query_as!(
         CheckRow,
@@ -174,8 +180,8 @@ pub(super) async fn checks_of(
            join checklist_item i on i.checklist_item_id = c.checklist_item_id
            where c.visit_id = $1 and v.station_id = $2
            order by i.position"#,
-        visit_id,
-        station_id
+        visit.get(),
+        station.id()
     )
     .fetch_all(db)
     .await
@@ -185,8 +191,8 @@ pub(super) async fn checks_of(
 /// visit is gone). The kind never changes.
 pub(super) async fn update(
     conn: &mut PgConnection,
-    station_id: i64,
-    id: i64,
+    station: StationScope,
+    id: VisitId,
     version: i32,
     v: &VisitInput,
     liaison_contact: bool,
@@ -195,8 +201,8 @@ pub(super) async fn update(
         "update visit set visited_on = $4, notes = $5, suggestions = $6, liaison_contact = $7,
                 version = version + 1
          where visit_id = $1 and station_id = $2 and version = $3 and deleted_at is null",
-        id,
-        station_id,
+        id.get(),
+        station.id(),
         version,
         v.visited_on,
         v.notes,
@@ -218,9 +224,9 @@ pub(super) struct Deleted {
 
 pub(super) async fn soft_delete(
     conn: &mut PgConnection,
-    station_id: i64,
-    id: i64,
-    user_id: i64,
+    station: StationScope,
+    id: VisitId,
+    user: UserId,
 ) -> sqlx::Result<Option<Deleted>> {
     sqlx::query_as!(
         Deleted,
@@ -230,9 +236,9 @@ pub(super) async fn soft_delete(
              and e.enterprise_id = v.enterprise_id
            returning v.enterprise_id, e.name as enterprise_name, v.visited_on,
                      v.kind as "kind: VisitKind", v.notes"#,
-        id,
-        station_id,
-        user_id
+        id.get(),
+        station.id(),
+        user.get()
     )
     .fetch_optional(conn)
     .await
@@ -243,13 +249,13 @@ pub(super) async fn soft_delete(
 pub(super) struct Filter {
     pub kind: Option<VisitKind>,
     pub officer: Option<i64>,
-    pub enterprise: Option<i64>,
+    pub enterprise: Option<EnterpriseId>,
     /// Inclusive range on `visited_on`.
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
 }
 
-pub(super) async fn count(db: &PgPool, station_id: i64, f: Filter) -> sqlx::Result<i64> {
+pub(super) async fn count(db: &PgPool, station: StationScope, f: Filter) -> sqlx::Result<i64> {
     sqlx::query_scalar!(
         r#"select count(*) as "n!" from visit v
            where v.station_id = $1 and v.deleted_at is null
@@ -259,12 +265,12 @@ pub(super) async fn count(db: &PgPool, station_id: i64, f: Filter) -> sqlx::Resu
              and ($4::date is null or v.visited_on >= $4)
              and ($5::date is null or v.visited_on <= $5)
              and ($6::bigint is null or v.enterprise_id = $6)"#,
-        station_id,
+        station.id(),
         f.kind as Option<VisitKind>,
         f.officer,
         f.from,
         f.to,
-        f.enterprise
+        f.enterprise.map(EnterpriseId::get)
     )
     .fetch_one(db)
     .await
@@ -272,7 +278,7 @@ pub(super) async fn count(db: &PgPool, station_id: i64, f: Filter) -> sqlx::Resu
 
 pub(super) async fn list(
     db: &PgPool,
-    station_id: i64,
+    station: StationScope,
     f: Filter,
     limit: i64,
     offset: i64,
@@ -300,12 +306,12 @@ pub(super) async fn list(
              and ($6::bigint is null or v.enterprise_id = $6)
            order by v.visited_on desc, v.visit_id desc
            limit $7 offset $8"#,
-        station_id,
+        station.id(),
         f.kind as Option<VisitKind>,
         f.officer,
         f.from,
         f.to,
-        f.enterprise,
+        f.enterprise.map(EnterpriseId::get),
         limit,
         offset
     )
@@ -323,8 +329,8 @@ pub(super) struct TimelineRow {
 
 pub(super) async fn for_enterprise(
     db: &PgPool,
-    station_id: i64,
-    enterprise_id: i64,
+    station: StationScope,
+    enterprise: EnterpriseId,
 ) -> sqlx::Result<Vec<TimelineRow>> {
     sqlx::query_as!(
         TimelineRow,
@@ -334,8 +340,8 @@ pub(super) async fn for_enterprise(
            from visit v
            where v.station_id = $1 and v.enterprise_id = $2 and v.deleted_at is null
            order by v.visited_on desc, v.visit_id desc"#,
-        station_id,
-        enterprise_id
+        station.id(),
+        enterprise.get()
     )
     .fetch_all(db)
     .await
@@ -345,8 +351,8 @@ pub(super) async fn for_enterprise(
 /// latest security inspection, in checklist order.
 pub(super) async fn latest_inspection_failures(
     db: &PgPool,
-    station_id: i64,
-    enterprise_id: i64,
+    station: StationScope,
+    enterprise: EnterpriseId,
 ) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar!(
         "select i.text
@@ -359,8 +365,8 @@ pub(super) async fn latest_inspection_failures(
                              order by v.visited_on desc, v.visit_id desc
                              limit 1)
          order by i.position",
-        station_id,
-        enterprise_id
+        station.id(),
+        enterprise.get()
     )
     .fetch_all(db)
     .await
@@ -383,8 +389,8 @@ fn escape_like(q: &str) -> String {
 /// `q` is not empty (the index of migration 0011 narrows the search).
 pub(super) async fn search_enterprises(
     db: &PgPool,
-    station_id: i64,
-    user_id: i64,
+    station: StationScope,
+    user: UserId,
     q: &str,
     limit: i64,
 ) -> sqlx::Result<Vec<PickRow>> {
@@ -400,10 +406,10 @@ pub(super) async fn search_enterprises(
              and (name ilike $2 or credit_code like $3)
            order by (liaison_officer_id is not distinct from $4) desc, name
            limit $5"#,
-        station_id,
+        station.id(),
         name,
         code,
-        user_id,
+        user.get(),
         limit,
         q
     )
@@ -414,8 +420,8 @@ pub(super) async fn search_enterprises(
 /// The user's active liaison enterprises.
 pub(super) async fn liaison_enterprises(
     db: &PgPool,
-    station_id: i64,
-    user_id: i64,
+    station: StationScope,
+    user: UserId,
     limit: i64,
 ) -> sqlx::Result<Vec<PickRow>> {
     sqlx::query_as!(
@@ -426,8 +432,8 @@ pub(super) async fn liaison_enterprises(
              and status = 'active'
            order by name
            limit $3"#,
-        station_id,
-        user_id,
+        station.id(),
+        user.get(),
         limit
     )
     .fetch_all(db)

@@ -57,6 +57,14 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Vec<String>>, ReadError> {
     let mut rows = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let record = record.map_err(|_| ReadError::Malformed { line: i + 1 })?;
+        // A NUL or other control character cannot be stored (nor typed):
+        // refused here, once, for every importer.
+        if let Some(column) = record.iter().position(crate::web::form::has_control_chars) {
+            return Err(ReadError::ControlChar {
+                line: i + 1,
+                column: column + 1,
+            });
+        }
         rows.push(record.iter().map(str::to_owned).collect());
     }
     Ok(rows)
@@ -65,12 +73,29 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Vec<String>>, ReadError> {
 #[derive(Debug, PartialEq, Eq)]
 pub enum ReadError {
     NotUtf8,
-    Malformed { line: usize },
+    Malformed {
+        line: usize,
+    },
+    /// A cell (1-based line and column) holds a control character.
+    ControlChar {
+        line: usize,
+        column: usize,
+    },
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_control_character_in_a_cell_is_refused_with_its_place() {
+        let file = "名称,地址\n临江公司,滨江路\n甲公司,a\u{0}b\n";
+        assert_eq!(
+            read(file.as_bytes()),
+            Err(ReadError::ControlChar { line: 3, column: 2 })
+        );
+        assert_eq!(read("a,\tb\n".as_bytes()).unwrap(), vec![vec!["a", "\tb"]]);
+    }
 
     #[test]
     fn exports_with_bom_and_neutralised_formulas() {

@@ -100,9 +100,7 @@ impl Fields {
         if v.chars().count() > max {
             return Err((self.t().err_too_long)(max));
         }
-        if v.chars()
-            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-        {
+        if has_control_chars(v) {
             return Err(self.t().err_control_chars.to_owned());
         }
         Ok(v.replace("\r\n", "\n"))

@@ -11,7 +11,6 @@ pub mod middleware;
 pub mod paging;
 pub mod path;
 mod queries;
-pub mod record;
 pub mod upload;
 
 use std::net::SocketAddr;
@@ -25,7 +24,7 @@ use crate::i18n::Lang;
 pub use cookies::{FLASH_COOKIE, LANG_COOKIE, PRE_CSRF_COOKIE, SESSION_COOKIE};
 pub use ctx::{NavItem, PageCtx, RequestCtx};
 pub use flash::{Flash, redirect_with_flash};
-pub use path::IdPath;
+pub use path::{IdPath, Parsed};
 
 /// Name of the hidden form field (or `x-csrf-token` header) carrying the token.
 pub const CSRF_FIELD: &str = "csrf";

@@ -39,3 +39,21 @@ where
         }
     }
 }
+
+/// A path segment read by its type's `FromStr`, for values that are not
+/// ids: `IdPath<(Parsed<Quarter>, EnterpriseId)>` reads `2026-Q3/17`, and a
+/// segment that does not parse answers 404 like a junk id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parsed<T>(pub T);
+
+impl<'de, T> serde::Deserialize<'de> for Parsed<T>
+where
+    T: std::str::FromStr,
+{
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+        s.parse()
+            .map(Parsed)
+            .map_err(|_| serde::de::Error::custom("not a valid path segment"))
+    }
+}

@@ -13,6 +13,8 @@
 //!   disab  a user disabled after signing in
 //!   expir  a session past its idle time
 //!   tokX   department X's API token      tokY   department Y's API token
+//!   chfB   chief of station B: every write a chief may make, aimed at
+//!          station A's records, must get 404 and change nothing
 //!
 //! Answers: 200 (a page), R (a redirect elsewhere than the login), L (a
 //! redirect to the login), F (403), N (404), U (401), S (an event stream
@@ -29,371 +31,408 @@ use axum::http::StatusCode;
 use crate::api::insert_token;
 use crate::harness::{Client, PASSWORD, PUSH_QUARTER, Resp, TestApp, push_scene};
 
-const CALLERS: [&str; 11] = [
+const CALLERS: [&str; 12] = [
     "anon", "offA", "chfA", "offB", "dptX", "dptY", "admin", "disab", "expir", "tokX", "tokY",
+    "chfB",
 ];
 
 /// (method, route as in the source, answers per caller in CALLERS order).
 pub(crate) const MATRIX: &[(&str, &str, &str)] = &[
     // public
-    ("GET", "/", "L R R R R R R L L L L"),
-    ("GET", "/login", "200 R R R R R R 200 200 200 200"),
-    ("POST", "/login", "ok ok ok ok ok ok ok ok ok F F"),
-    ("POST", "/logout", "L L L L L L L L L F F"),
-    ("POST", "/lang", "ok ok ok ok ok ok ok ok ok F F"),
+    ("GET", "/", "L R R R R R R L L L L R"),
+    ("GET", "/login", "200 R R R R R R 200 200 200 200 R"),
+    ("POST", "/login", "ok ok ok ok ok ok ok ok ok F F ok"),
+    ("POST", "/logout", "L L L L L L L L L F F L"),
+    ("POST", "/lang", "ok ok ok ok ok ok ok ok ok F F ok"),
     (
         "GET",
         "/healthz",
-        "200 200 200 200 200 200 200 200 200 200 200",
+        "200 200 200 200 200 200 200 200 200 200 200 200",
     ),
     (
         "GET",
         "/readyz",
-        "200 200 200 200 200 200 200 200 200 200 200",
+        "200 200 200 200 200 200 200 200 200 200 200 200",
     ),
     (
         "GET",
         "/static/{*path}",
-        "200 200 200 200 200 200 200 200 200 200 200",
+        "200 200 200 200 200 200 200 200 200 200 200 200",
     ),
     // one's own password
     (
         "GET",
         "/account/password",
-        "L 200 200 200 200 200 200 L L L L",
+        "L 200 200 200 200 200 200 L L L L 200",
     ),
-    ("POST", "/account/password", "L ok ok ok ok ok ok L L F F"),
+    (
+        "POST",
+        "/account/password",
+        "L ok ok ok ok ok ok L L F F ok",
+    ),
     // home pages
-    ("GET", "/officer", "L 200 200 200 F F F L L L L"),
-    ("GET", "/chief", "L F 200 F F F F L L L L"),
-    ("GET", "/admin", "L F F F F F 200 L L L L"),
+    ("GET", "/officer", "L 200 200 200 F F F L L L L 200"),
+    ("GET", "/chief", "L F 200 F F F F L L L L 200"),
+    ("GET", "/admin", "L F F F F F 200 L L L L F"),
     // enterprises
-    ("GET", "/enterprises", "L 200 200 200 F F F L L L L"),
-    ("POST", "/enterprises", "L ok ok ok F F F L L F F"),
+    ("GET", "/enterprises", "L 200 200 200 F F F L L L L 200"),
+    ("POST", "/enterprises", "L ok ok ok F F F L L F F ok"),
     (
         "GET",
         "/enterprises/export.csv",
-        "L 200 200 200 F F F L L L L",
+        "L 200 200 200 F F F L L L L 200",
     ),
-    ("GET", "/enterprises/new", "L 200 200 200 F F F L L L L"),
-    ("GET", "/enterprises/import", "L 200 200 200 F F F L L L L"),
-    ("POST", "/enterprises/import", "L ok ok ok F F F L L F F"),
-    ("GET", "/enterprises/import/{id}", "L 422 N N F F F L L L L"),
-    ("POST", "/enterprises/import/{id}", "L ok N N F F F L L F F"),
-    ("GET", "/enterprises/{id}", "L 200 200 N F F F L L L L"),
-    ("GET", "/enterprises/{id}/edit", "L 200 200 N F F F L L L L"),
-    ("POST", "/enterprises/{id}/edit", "L ok ok N F F F L L F F"),
-    ("POST", "/enterprises/{id}/delete", "L F ok F F F F L L F F"),
+    ("GET", "/enterprises/new", "L 200 200 200 F F F L L L L 200"),
+    (
+        "GET",
+        "/enterprises/import",
+        "L 200 200 200 F F F L L L L 200",
+    ),
+    ("POST", "/enterprises/import", "L ok ok ok F F F L L F F ok"),
+    (
+        "GET",
+        "/enterprises/import/{id}",
+        "L 422 N N F F F L L L L N",
+    ),
+    (
+        "POST",
+        "/enterprises/import/{id}",
+        "L ok N N F F F L L F F N",
+    ),
+    ("GET", "/enterprises/{id}", "L 200 200 N F F F L L L L N"),
+    (
+        "GET",
+        "/enterprises/{id}/edit",
+        "L 200 200 N F F F L L L L N",
+    ),
+    (
+        "POST",
+        "/enterprises/{id}/edit",
+        "L ok ok N F F F L L F F N",
+    ),
+    (
+        "POST",
+        "/enterprises/{id}/delete",
+        "L F ok F F F F L L F F N",
+    ),
     // visits
-    ("GET", "/visits", "L 200 200 200 F F F L L L L"),
-    ("GET", "/visits/new", "L 200 200 200 F F F L L L L"),
+    ("GET", "/visits", "L 200 200 200 F F F L L L L 200"),
+    ("GET", "/visits/new", "L 200 200 200 F F F L L L L 200"),
     (
         "GET",
         "/enterprises/{enterprise_id}/visits/new",
-        "L 200 200 N F F F L L L L",
+        "L 200 200 N F F F L L L L N",
     ),
     (
         "POST",
         "/enterprises/{enterprise_id}/visits",
-        "L ok ok N F F F L L F F",
+        "L ok ok N F F F L L F F N",
     ),
-    ("GET", "/visits/{id}", "L 200 200 N F F F L L L L"),
-    ("GET", "/visits/{id}/edit", "L 200 200 N F F F L L L L"),
-    ("POST", "/visits/{id}/edit", "L ok ok N F F F L L F F"),
-    ("POST", "/visits/{id}/delete", "L F ok F F F F L L F F"),
+    ("GET", "/visits/{id}", "L 200 200 N F F F L L L L N"),
+    ("GET", "/visits/{id}/edit", "L 200 200 N F F F L L L L N"),
+    ("POST", "/visits/{id}/edit", "L ok ok N F F F L L F F N"),
+    ("POST", "/visits/{id}/delete", "L F ok F F F F L L F F N"),
     // hazards
-    ("GET", "/hazards", "L 200 200 200 F F F L L L L"),
+    ("GET", "/hazards", "L 200 200 200 F F F L L L L 200"),
     (
         "GET",
         "/enterprises/{enterprise_id}/hazards/new",
-        "L 200 200 N F F F L L L L",
+        "L 200 200 N F F F L L L L N",
     ),
     (
         "POST",
         "/enterprises/{enterprise_id}/hazards",
-        "L ok ok N F F F L L F F",
+        "L ok ok N F F F L L F F N",
     ),
-    ("GET", "/hazards/{id}", "L 200 200 N F F F L L L L"),
-    ("GET", "/hazards/{id}/edit", "L 200 200 N F F F L L L L"),
-    ("POST", "/hazards/{id}/edit", "L ok ok N F F F L L F F"),
-    ("POST", "/hazards/{id}/rectify", "L ok ok N F F F L L F F"),
-    ("POST", "/hazards/{id}/delete", "L F ok F F F F L L F F"),
+    ("GET", "/hazards/{id}", "L 200 200 N F F F L L L L N"),
+    ("GET", "/hazards/{id}/edit", "L 200 200 N F F F L L L L N"),
+    ("POST", "/hazards/{id}/edit", "L ok ok N F F F L L F F N"),
+    ("POST", "/hazards/{id}/rectify", "L ok ok N F F F L L F F N"),
+    ("POST", "/hazards/{id}/delete", "L F ok F F F F L L F F N"),
     // disputes
-    ("GET", "/disputes", "L 200 200 200 F F F L L L L"),
+    ("GET", "/disputes", "L 200 200 200 F F F L L L L 200"),
     (
         "GET",
         "/enterprises/{enterprise_id}/disputes/new",
-        "L 200 200 N F F F L L L L",
+        "L 200 200 N F F F L L L L N",
     ),
     (
         "POST",
         "/enterprises/{enterprise_id}/disputes",
-        "L ok ok N F F F L L F F",
+        "L ok ok N F F F L L F F N",
     ),
-    ("GET", "/disputes/{id}", "L 200 200 N F F F L L L L"),
-    ("GET", "/disputes/{id}/edit", "L 200 200 N F F F L L L L"),
-    ("POST", "/disputes/{id}/edit", "L ok ok N F F F L L F F"),
+    ("GET", "/disputes/{id}", "L 200 200 N F F F L L L L N"),
+    ("GET", "/disputes/{id}/edit", "L 200 200 N F F F L L L L N"),
+    ("POST", "/disputes/{id}/edit", "L ok ok N F F F L L F F N"),
     (
         "POST",
         "/disputes/{id}/transition",
-        "L ok ok N F F F L L F F",
+        "L ok ok N F F F L L F F N",
     ),
     (
         "POST",
         "/disputes/{id}/follow-ups",
-        "L ok ok N F F F L L F F",
+        "L ok ok N F F F L L F F N",
     ),
     (
         "POST",
         "/disputes/{id}/follow-ups/{follow_up_id}/done",
-        "L ok ok N F F F L L F F",
+        "L ok ok N F F F L L F F N",
     ),
-    ("POST", "/disputes/{id}/delete", "L F ok F F F F L L F F"),
+    ("POST", "/disputes/{id}/delete", "L F ok F F F F L L F F N"),
     // incidents
-    ("GET", "/incidents", "L 200 200 200 F F F L L L L"),
+    ("GET", "/incidents", "L 200 200 200 F F F L L L L 200"),
     (
         "GET",
         "/enterprises/{enterprise_id}/incidents/new",
-        "L 200 200 N F F F L L L L",
+        "L 200 200 N F F F L L L L N",
     ),
     (
         "POST",
         "/enterprises/{enterprise_id}/incidents",
-        "L ok ok N F F F L L F F",
+        "L ok ok N F F F L L F F N",
     ),
-    ("GET", "/incidents/{id}", "L 200 200 N F F F L L L L"),
-    ("GET", "/incidents/{id}/edit", "L 200 200 N F F F L L L L"),
-    ("POST", "/incidents/{id}/edit", "L ok ok N F F F L L F F"),
-    ("POST", "/incidents/{id}/delete", "L F ok F F F F L L F F"),
+    ("GET", "/incidents/{id}", "L 200 200 N F F F L L L L N"),
+    ("GET", "/incidents/{id}/edit", "L 200 200 N F F F L L L L N"),
+    ("POST", "/incidents/{id}/edit", "L ok ok N F F F L L F F N"),
+    ("POST", "/incidents/{id}/delete", "L F ok F F F F L L F F N"),
     // demands
-    ("GET", "/demands", "L 200 200 200 F F F L L L L"),
+    ("GET", "/demands", "L 200 200 200 F F F L L L L 200"),
     (
         "GET",
         "/enterprises/{enterprise_id}/demands/new",
-        "L 200 200 N F F F L L L L",
+        "L 200 200 N F F F L L L L N",
     ),
     (
         "POST",
         "/enterprises/{enterprise_id}/demands",
-        "L ok ok N F F F L L F F",
+        "L ok ok N F F F L L F F N",
     ),
-    ("GET", "/demands/{id}", "L 200 200 N F F F L L L L"),
-    ("GET", "/demands/{id}/edit", "L 200 200 N F F F L L L L"),
-    ("POST", "/demands/{id}/edit", "L ok ok N F F F L L F F"),
-    ("POST", "/demands/{id}/respond", "L ok ok N F F F L L F F"),
-    ("POST", "/demands/{id}/resolve", "L ok ok N F F F L L F F"),
-    ("POST", "/demands/{id}/extend", "L ok ok N F F F L L F F"),
-    ("POST", "/demands/{id}/delete", "L F ok F F F F L L F F"),
+    ("GET", "/demands/{id}", "L 200 200 N F F F L L L L N"),
+    ("GET", "/demands/{id}/edit", "L 200 200 N F F F L L L L N"),
+    ("POST", "/demands/{id}/edit", "L ok ok N F F F L L F F N"),
+    ("POST", "/demands/{id}/respond", "L ok ok N F F F L L F F N"),
+    ("POST", "/demands/{id}/resolve", "L ok ok N F F F L L F F N"),
+    ("POST", "/demands/{id}/extend", "L ok ok N F F F L L F F N"),
+    ("POST", "/demands/{id}/delete", "L F ok F F F F L L F F N"),
     // trainings
-    ("GET", "/trainings", "L 200 200 200 F F F L L L L"),
-    ("POST", "/trainings", "L ok ok ok F F F L L F F"),
-    ("GET", "/trainings/new", "L 200 200 200 F F F L L L L"),
+    ("GET", "/trainings", "L 200 200 200 F F F L L L L 200"),
+    ("POST", "/trainings", "L ok ok ok F F F L L F F ok"),
+    ("GET", "/trainings/new", "L 200 200 200 F F F L L L L 200"),
     (
         "GET",
         "/enterprises/{enterprise_id}/trainings/new",
-        "L R R N F F F L L L L",
+        "L R R N F F F L L L L N",
     ),
-    ("GET", "/trainings/{id}", "L 200 200 N F F F L L L L"),
-    ("GET", "/trainings/{id}/edit", "L 200 200 N F F F L L L L"),
-    ("POST", "/trainings/{id}/edit", "L ok ok N F F F L L F F"),
-    ("POST", "/trainings/{id}/delete", "L F ok F F F F L L F F"),
+    ("GET", "/trainings/{id}", "L 200 200 N F F F L L L L N"),
+    ("GET", "/trainings/{id}/edit", "L 200 200 N F F F L L L L N"),
+    ("POST", "/trainings/{id}/edit", "L ok ok N F F F L L F F N"),
+    ("POST", "/trainings/{id}/delete", "L F ok F F F F L L F F N"),
     // evaluations
-    ("GET", "/evaluations", "L 200 200 200 F F F L L L L"),
-    ("POST", "/evaluations", "L F ok F F F F L L F F"),
+    ("GET", "/evaluations", "L 200 200 200 F F F L L L L 200"),
+    ("POST", "/evaluations", "L F ok F F F F L L F F ok"),
     (
         "GET",
         "/evaluations/{quarter}",
-        "L 200 200 200 F F F L L L L",
+        "L 200 200 200 F F F L L L L 200",
     ),
     (
         "GET",
         "/evaluations/{quarter}/export.csv",
-        "L 200 200 200 F F F L L L L",
+        "L 200 200 200 F F F L L L L 200",
     ),
     (
         "POST",
         "/evaluations/{quarter}/publish",
-        "L F ok F F F F L L F F",
+        "L F ok F F F F L L F F ok",
     ),
     (
         "GET",
         "/evaluations/{quarter}/{enterprise_id}",
-        "L 200 200 N F F F L L L L",
+        "L 200 200 N F F F L L L L N",
     ),
     (
         "POST",
         "/evaluations/{quarter}/{enterprise_id}/override",
-        "L F ok F F F F L L F F",
+        "L F ok F F F F L L F F N",
     ),
     (
         "POST",
         "/evaluations/{quarter}/{enterprise_id}/objections",
-        "L ok ok N F F F L L F F",
+        "L ok ok N F F F L L F F N",
     ),
     (
         "POST",
         "/evaluations/{quarter}/{enterprise_id}/objections/{objection_id}/decide",
-        "L F ok F F F F L L F F",
+        "L F ok F F F F L L F F N",
     ),
     // reports
-    ("GET", "/reports/monthly", "L 200 200 200 F F F L L L L"),
-    ("GET", "/reports/monthly.csv", "L 200 200 200 F F F L L L L"),
+    ("GET", "/reports/monthly", "L 200 200 200 F F F L L L L 200"),
+    (
+        "GET",
+        "/reports/monthly.csv",
+        "L 200 200 200 F F F L L L L 200",
+    ),
     // the department pages
-    ("GET", "/department", "L F F F 200 200 F L L L L"),
-    ("GET", "/department/live", "L F F F S S F L L L L"),
+    ("GET", "/department", "L F F F 200 200 F L L L L F"),
+    ("GET", "/department/live", "L F F F S S F L L L L F"),
     (
         "GET",
         "/department/pushes/{push_id}",
-        "L F F F 200 N F L L L L",
+        "L F F F 200 N F L L L L F",
     ),
     (
         "GET",
         "/department/pushes/{push_id}/export.csv",
-        "L F F F 200 N F L L L L",
+        "L F F F 200 N F L L L L F",
     ),
     (
         "POST",
         "/department/pushes/{push_id}/acknowledge",
-        "L F F F ok N F L L F F",
+        "L F F F ok N F L L F F F",
     ),
     (
         "GET",
         "/department/pushes/{push_id}/enterprises/{enterprise_id}",
-        "L F F F 200 N F L L L L",
+        "L F F F 200 N F L L L L F",
     ),
     (
         "POST",
         "/department/pushes/{push_id}/enterprises/{enterprise_id}",
-        "L F F F ok N F L L F F",
+        "L F F F ok N F L L F F F",
     ),
     // administration
-    ("GET", "/admin/policies", "L F F F F F 200 L L L L"),
-    ("POST", "/admin/policies", "L F F F F F ok L L F F"),
-    ("GET", "/admin/policies/new", "L F F F F F 200 L L L L"),
+    ("GET", "/admin/policies", "L F F F F F 200 L L L L F"),
+    ("POST", "/admin/policies", "L F F F F F ok L L F F F"),
+    ("GET", "/admin/policies/new", "L F F F F F 200 L L L L F"),
     (
         "GET",
         "/admin/policies/{version}",
-        "L F F F F F 200 L L L L",
+        "L F F F F F 200 L L L L F",
     ),
-    ("GET", "/admin/departments", "L F F F F F 200 L L L L"),
-    ("POST", "/admin/departments", "L F F F F F ok L L F F"),
-    ("GET", "/admin/departments/{id}", "L F F F F F 200 L L L L"),
+    ("GET", "/admin/departments", "L F F F F F 200 L L L L F"),
+    ("POST", "/admin/departments", "L F F F F F ok L L F F F"),
+    (
+        "GET",
+        "/admin/departments/{id}",
+        "L F F F F F 200 L L L L F",
+    ),
     (
         "GET",
         "/admin/departments/{id}/names",
-        "L F F F F F R L L L L",
+        "L F F F F F R L L L L F",
     ),
     (
         "POST",
         "/admin/departments/{id}/names",
-        "L F F F F F ok L L F F",
+        "L F F F F F ok L L F F F",
     ),
     (
         "POST",
         "/admin/departments/{id}/disable",
-        "L F F F F F ok L L F F",
+        "L F F F F F ok L L F F F",
     ),
     (
         "POST",
         "/admin/departments/{id}/enable",
-        "L F F F F F ok L L F F",
+        "L F F F F F ok L L F F F",
     ),
     (
         "GET",
         "/admin/departments/{id}/subscriptions",
-        "L F F F F F R L L L L",
+        "L F F F F F R L L L L F",
     ),
     (
         "POST",
         "/admin/departments/{id}/subscriptions",
-        "L F F F F F ok L L F F",
+        "L F F F F F ok L L F F F",
     ),
     (
         "POST",
         "/admin/departments/{id}/subscriptions/{sub}/delete",
-        "L F F F F F ok L L F F",
+        "L F F F F F ok L L F F F",
     ),
     (
         "GET",
         "/admin/departments/{id}/users",
-        "L F F F F F R L L L L",
+        "L F F F F F R L L L L F",
     ),
     (
         "POST",
         "/admin/departments/{id}/users",
-        "L F F F F F ok L L F F",
+        "L F F F F F ok L L F F F",
     ),
     (
         "POST",
         "/admin/departments/{id}/users/{user}/disable",
-        "L F F F F F ok L L F F",
+        "L F F F F F ok L L F F F",
     ),
     (
         "POST",
         "/admin/departments/{id}/users/{user}/enable",
-        "L F F F F F ok L L F F",
+        "L F F F F F ok L L F F F",
     ),
     (
         "GET",
         "/admin/departments/{id}/tokens",
-        "L F F F F F R L L L L",
+        "L F F F F F R L L L L F",
     ),
     (
         "POST",
         "/admin/departments/{id}/tokens",
-        "L F F F F F ok L L F F",
+        "L F F F F F ok L L F F F",
     ),
     (
         "POST",
         "/admin/departments/{id}/tokens/{token}/revoke",
-        "L F F F F F ok L L F F",
+        "L F F F F F ok L L F F F",
     ),
     (
         "GET",
         "/admin/departments/{id}/webhook",
-        "L F F F F F R L L L L",
+        "L F F F F F R L L L L F",
     ),
     (
         "POST",
         "/admin/departments/{id}/webhook",
-        "L F F F F F ok L L F F",
+        "L F F F F F ok L L F F F",
     ),
     (
         "GET",
         "/admin/departments/{id}/webhook/rotate",
-        "L F F F F F R L L L L",
+        "L F F F F F R L L L L F",
     ),
     (
         "POST",
         "/admin/departments/{id}/webhook/rotate",
-        "L F F F F F ok L L F F",
+        "L F F F F F ok L L F F F",
     ),
     (
         "POST",
         "/admin/departments/{id}/webhook/delete",
-        "L F F F F F ok L L F F",
+        "L F F F F F ok L L F F F",
     ),
     (
         "POST",
         "/admin/departments/{id}/deliveries/{delivery}/retry",
-        "L F F F F F ok L L F F",
+        "L F F F F F ok L L F F F",
     ),
     // the API: bearer tokens only
     (
         "GET",
         "/api/v1/openapi.json",
-        "200 200 200 200 200 200 200 200 200 200 200",
+        "200 200 200 200 200 200 200 200 200 200 200 200",
     ),
-    ("GET", "/api/v1/pushes", "U U U U U U U U U 200 200"),
-    ("GET", "/api/v1/pushes/{id}", "U U U U U U U U U 200 N"),
+    ("GET", "/api/v1/pushes", "U U U U U U U U U 200 200 U"),
+    ("GET", "/api/v1/pushes/{id}", "U U U U U U U U U 200 N U"),
     (
         "GET",
         "/api/v1/pushes/{id}/enterprises",
-        "U U U U U U U U U 200 N",
+        "U U U U U U U U U 200 N U",
     ),
-    ("ANY", "/api", "N N N N N N N N N N N"),
-    ("ANY", "/api/", "N N N N N N N N N N N"),
-    ("ANY", "/api/{*rest}", "N N N N N N N N N N N"),
+    ("ANY", "/api", "N N N N N N N N N N N N"),
+    ("ANY", "/api/", "N N N N N N N N N N N N"),
+    ("ANY", "/api/{*rest}", "N N N N N N N N N N N N"),
 ];
 
 /// Routes answering POST whose effect would spoil the others' fixture:
@@ -685,20 +724,31 @@ pub(crate) async fn ids_of(app: &TestApp) -> Ids {
 
 /// A station A officer signed in, for the disabled and expired callers.
 async fn extra_officer(app: &TestApp, username: &str) -> (Client, i64) {
+    extra_user(app, username, "officer", app.fixture.station_a).await
+}
+
+/// A user of `role` at `station` signed in (with the fixture's password).
+async fn extra_user(app: &TestApp, username: &str, role: &str, station: i64) -> (Client, i64) {
     let id = scalar(
         app,
         &format!(
             "insert into app_user (username, display_name, role, station_id, password_hash)
-             select '{username}', '额外警官', 'officer', station_id, password_hash
+             select '{username}', '额外警官', '{role}', $2, password_hash
              from app_user where user_id = $1 returning user_id"
         ),
-        &[app.fixture.officer_a],
+        &[app.fixture.officer_a, station],
     )
     .await;
     let mut client = app.client();
     let resp = client.login(username, PASSWORD).await;
     assert_eq!(resp.status, StatusCode::SEE_OTHER, "{username} signs in");
-    client.get("/officer").await;
+    client
+        .get(if role == "chief" {
+            "/chief"
+        } else {
+            "/officer"
+        })
+        .await;
     (client, id)
 }
 
@@ -840,6 +890,7 @@ async fn every_route_answers_every_caller_as_the_matrix_says() {
     .execute(&app.db)
     .await
     .unwrap();
+    let (chief_b, _) = extra_user(&app, "chief.b", "chief", app.fixture.station_b).await;
     let signed_in = async |name: &str| Caller {
         client: app.login(name).await,
         bearer: None,
@@ -870,6 +921,10 @@ async fn every_route_answers_every_caller_as_the_matrix_says() {
         Caller {
             client: app.client(),
             bearer: Some(format!("Bearer {token_y}")),
+        },
+        Caller {
+            client: chief_b,
+            bearer: None,
         },
     ];
 

@@ -66,7 +66,7 @@ impl Site {
             .connect_with(options)
             .await
             .unwrap();
-        sanse::enterprises::queries::industries(&db).await.unwrap();
+        sanse::enterprises::industries(&db).await.unwrap();
         let app = TestApp::from_pool(
             db,
             sanse::config::Config::default(),
@@ -380,10 +380,26 @@ impl Browser {
 
     /// Wait until the address is `path` (without the query).
     pub async fn wait_for_path(&self, want: impl Fn(&str) -> bool, what: &str) {
+        self.wait_for_url(|url| want(url.path()), what).await;
+    }
+
+    /// Wait until the page's address (path and query) is as wanted.
+    pub async fn wait_for_path_and_query(&self, want: impl Fn(&str) -> bool, what: &str) {
+        self.wait_for_url(
+            |url| match url.query() {
+                Some(q) => want(&format!("{}?{q}", url.path())),
+                None => want(url.path()),
+            },
+            what,
+        )
+        .await;
+    }
+
+    async fn wait_for_url(&self, want: impl Fn(&url::Url) -> bool, what: &str) {
         let deadline = tokio::time::Instant::now() + PATIENCE;
         loop {
             let url = self.c.current_url().await.unwrap();
-            if want(url.path()) {
+            if want(&url) {
                 return;
             }
             assert!(
@@ -704,7 +720,7 @@ async fn officer_logs_an_inspection_on_a_phone() {
 
 /// The last complete quarter, which the demo leaves for the chief to run.
 fn quarter_to_run() -> sanse::scoring::Quarter {
-    let today = sanse::web::record::today(&sanse::clock::Clock::default());
+    let today = sanse::clock::Clock::default().today();
     sanse::scoring::Quarter::containing(today).previous()
 }
 
@@ -730,8 +746,9 @@ async fn chief_runs_reviews_overrides_and_publishes() {
 
     b.select("#level", "red").await;
     b.submit("form[role=search]").await;
-    b.wait_for_path(
-        |p| p == format!("/evaluations/{quarter}"),
+    // The same path as before the filter: wait for the query too.
+    b.wait_for_path_and_query(
+        |p| p.starts_with(&format!("/evaluations/{quarter}?")) && p.contains("level=red"),
         "the filtered board",
     )
     .await;
@@ -812,13 +829,28 @@ async fn department_sees_a_push_arrive_live_and_acts_on_it() {
             .await
             .unwrap();
     let now = chrono::Utc::now();
-    let today = sanse::web::record::today(&sanse::clock::Clock::default());
-    sanse::evaluations::service::run(site.db(), station, quarter, Some(chief), now, today)
-        .await
-        .unwrap();
-    sanse::evaluations::service::publish(site.db(), station, quarter, chief, now, today)
-        .await
-        .unwrap();
+    let today = sanse::clock::Clock::default().today();
+    let chief = sanse::ids::UserId(chief);
+    sanse::evaluations::service::run(
+        site.db(),
+        crate::harness::scope(station),
+        quarter,
+        Some(chief),
+        now,
+        today,
+    )
+    .await
+    .unwrap();
+    sanse::evaluations::service::publish(
+        site.db(),
+        crate::harness::scope(station),
+        quarter,
+        chief,
+        now,
+        today,
+    )
+    .await
+    .unwrap();
     let push: i64 = sqlx::query_scalar(
         "select p.push_id from push p join department d using (department_id)
          where d.code = 'fire-rescue' and p.station_id = $1 and p.quarter = $2",

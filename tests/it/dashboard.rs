@@ -98,13 +98,27 @@ const DEMAND: &str = "insert into demand (station_id, enterprise_id, received_on
 async fn publish(app: &TestApp, station: i64, quarter: Quarter) {
     let on = quarter.end() + chrono::Duration::days(14);
     let at = on.and_hms_opt(10, 0, 0).unwrap().and_utc();
-    let chief = app.fixture.chief_a;
-    sanse::evaluations::service::run(&app.db, station, quarter, Some(chief), at, on)
-        .await
-        .unwrap();
-    sanse::evaluations::service::publish(&app.db, station, quarter, chief, at, on)
-        .await
-        .unwrap();
+    let chief = sanse::ids::UserId(app.fixture.chief_a);
+    sanse::evaluations::service::run(
+        &app.db,
+        crate::harness::scope(station),
+        quarter,
+        Some(chief),
+        at,
+        on,
+    )
+    .await
+    .unwrap();
+    sanse::evaluations::service::publish(
+        &app.db,
+        crate::harness::scope(station),
+        quarter,
+        chief,
+        at,
+        on,
+    )
+    .await
+    .unwrap();
 }
 
 struct Scene {
@@ -124,7 +138,7 @@ struct Scene {
 async fn scene(app: &TestApp) -> Scene {
     let f = app.fixture;
     let (a, b) = (f.station_a, f.station_b);
-    let today = sanse::web::record::today(&app.state.clock);
+    let today = app.state.clock.today();
     let q_new = Quarter::containing(today).previous().previous();
     let q_old = q_new.previous();
 
@@ -582,7 +596,7 @@ async fn the_demo_chief_home_renders_its_charts() {
             .fetch_one(&app.db)
             .await
             .unwrap();
-    let today = sanse::web::record::today(&app.state.clock);
+    let today = app.state.clock.today();
     for lang in ["zh", "en"] {
         chief.post("/lang", &[("lang", lang)]).await;
         let page = chief.get("/chief").await;

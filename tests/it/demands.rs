@@ -29,7 +29,7 @@ async fn setup() -> (TestApp, i64, i64) {
 }
 
 fn today(app: &TestApp) -> NaiveDate {
-    sanse::web::record::today(&app.state.clock)
+    app.state.clock.today()
 }
 
 fn day(s: &str) -> NaiveDate {
@@ -766,14 +766,20 @@ async fn extensions_need_a_reason_and_a_later_date_and_overdue_follows_them() {
             .contains("居住登记")
     );
     assert!(
-        sanse::demands::overdue_for_station(&app.db, station, now, Lang::Zh)
+        sanse::demands::overdue_for_station(&app.db, crate::harness::scope(station), now, Lang::Zh)
             .await
             .unwrap()
             .is_empty()
     );
-    let due_items = sanse::demands::due_for_officer(&app.db, station, officer_id, now, Lang::Zh)
-        .await
-        .unwrap();
+    let due_items = sanse::demands::due_for_officer(
+        &app.db,
+        crate::harness::scope(station),
+        sanse::ids::UserId(officer_id),
+        now,
+        Lang::Zh,
+    )
+    .await
+    .unwrap();
     assert_eq!(due_items.len(), 1, "due within a week");
     assert!(!due_items[0].overdue);
     assert_eq!(due_items[0].due, Some(due + Duration::days(5)));
@@ -798,24 +804,42 @@ async fn extensions_need_a_reason_and_a_later_date_and_overdue_follows_them() {
             .body
             .contains("居住登记")
     );
-    let overdue = sanse::demands::overdue_for_station(&app.db, station, now, Lang::Zh)
-        .await
-        .unwrap();
+    let overdue =
+        sanse::demands::overdue_for_station(&app.db, crate::harness::scope(station), now, Lang::Zh)
+            .await
+            .unwrap();
     assert_eq!(overdue.len(), 1);
     assert!(overdue[0].overdue && overdue[0].href == url);
     assert_eq!(overdue[0].enterprise, "甲站诉求企业有限公司");
-    let due_items = sanse::demands::due_for_officer(&app.db, station, officer_id, now, Lang::Zh)
-        .await
-        .unwrap();
+    let due_items = sanse::demands::due_for_officer(
+        &app.db,
+        crate::harness::scope(station),
+        sanse::ids::UserId(officer_id),
+        now,
+        Lang::Zh,
+    )
+    .await
+    .unwrap();
     assert!(due_items[0].overdue);
-    let chief_items =
-        sanse::demands::due_for_officer(&app.db, station, app.fixture.chief_a, now, Lang::Zh)
-            .await
-            .unwrap();
+    let chief_items = sanse::demands::due_for_officer(
+        &app.db,
+        crate::harness::scope(station),
+        sanse::ids::UserId(app.fixture.chief_a),
+        now,
+        Lang::Zh,
+    )
+    .await
+    .unwrap();
     assert!(chief_items.is_empty(), "only the assignee's");
-    let open = sanse::demands::open_items(&app.db, station, ent, now, Lang::En)
-        .await
-        .unwrap();
+    let open = sanse::demands::open_items(
+        &app.db,
+        crate::harness::scope(station),
+        sanse::ids::EnterpriseId(ent),
+        now,
+        Lang::En,
+    )
+    .await
+    .unwrap();
     assert_eq!(open.len(), 1);
     assert!(open[0].overdue && open[0].label.contains("Difficulty"));
 
@@ -829,14 +853,20 @@ async fn extensions_need_a_reason_and_a_later_date_and_overdue_follows_them() {
     assert_eq!(resp.status, StatusCode::SEE_OTHER, "{}", resp.body);
     assert!(!officer.get(&url).await.body.contains("overdue-badge"));
     assert!(
-        sanse::demands::overdue_for_station(&app.db, station, now, Lang::Zh)
+        sanse::demands::overdue_for_station(&app.db, crate::harness::scope(station), now, Lang::Zh)
             .await
             .unwrap()
             .is_empty()
     );
-    let open = sanse::demands::open_items(&app.db, station, ent, now, Lang::Zh)
-        .await
-        .unwrap();
+    let open = sanse::demands::open_items(
+        &app.db,
+        crate::harness::scope(station),
+        sanse::ids::EnterpriseId(ent),
+        now,
+        Lang::Zh,
+    )
+    .await
+    .unwrap();
     assert_eq!(open.len(), 1, "responded: still to resolve");
     assert!(!open[0].overdue && open[0].due.is_none());
 }
@@ -855,9 +885,9 @@ async fn the_timeline_shows_the_enterprises_demands() {
     .await;
     let entries = sanse::demands::timeline(
         &app.db,
-        app.fixture.station_a,
-        ent,
-        sanse::web::record::today(&app.state.clock),
+        crate::harness::scope(app.fixture.station_a),
+        sanse::ids::EnterpriseId(ent),
+        app.state.clock.today(),
         Lang::Zh,
     )
     .await
@@ -873,9 +903,9 @@ async fn the_timeline_shows_the_enterprises_demands() {
     );
     let other = sanse::demands::timeline(
         &app.db,
-        app.fixture.station_b,
-        ent,
-        sanse::web::record::today(&app.state.clock),
+        crate::harness::scope(app.fixture.station_b),
+        sanse::ids::EnterpriseId(ent),
+        app.state.clock.today(),
         Lang::Zh,
     )
     .await
@@ -1005,10 +1035,16 @@ async fn another_stations_demands_are_not_found_and_not_changed() {
         "filtering by a foreign officer shows nothing"
     );
     assert!(
-        sanse::demands::open_items(&app.db, app.fixture.station_a, ent_b, today(&app), Lang::Zh)
-            .await
-            .unwrap()
-            .is_empty()
+        sanse::demands::open_items(
+            &app.db,
+            crate::harness::scope(app.fixture.station_a),
+            sanse::ids::EnterpriseId(ent_b),
+            today(&app),
+            Lang::Zh
+        )
+        .await
+        .unwrap()
+        .is_empty()
     );
 
     assert_eq!(row(&app, &url_b).await, before);

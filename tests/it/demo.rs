@@ -361,7 +361,7 @@ async fn seeds_an_empty_database_once() {
         .await
         .unwrap();
     assert!(codes.len() >= 140, "{} enterprises", codes.len());
-    let today = sanse::web::record::today(&sanse::clock::Clock::default());
+    let today = sanse::clock::Clock::default().today();
     assert_history_sound(pool, today).await;
     for code in &codes {
         assert!(CreditCode::parse(code).is_ok(), "{code}");

@@ -854,7 +854,7 @@ async fn a_webhook_is_set_rotated_and_removed() {
         let resp = admin.post(&path, &[("url", bad)]).await;
         assert_eq!(resp.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
         assert!(
-            resp.text_of_id("url-error").unwrap().contains("http://"),
+            resp.text_of_id("url-error").unwrap().contains("https://"),
             "{bad}"
         );
         assert_eq!(resp.input_value("url").as_deref(), Some(bad));
@@ -1084,4 +1084,58 @@ async fn a_disabled_department_cannot_sign_in_until_enabled_again() {
     let resp = admin.post(&format!("{}/enable", page(x)), &[]).await;
     assert_eq!(resp.status, StatusCode::SEE_OTHER);
     app.login("dept.x").await;
+}
+
+#[tokio::test]
+async fn the_webhook_form_refuses_internal_addresses_credentials_and_plain_http() {
+    use sanse::pushes::guard::Refusal;
+    let app = TestApp::new().await;
+    let x = app.fixture.department_x;
+    let mut admin = app.login("admin").await;
+    let path = format!("{}/webhook", page(x));
+    for (url, why) in [
+        ("https://localhost/hook", Refusal::Internal),
+        ("https://127.0.0.1/hook", Refusal::Internal),
+        ("https://127.1/hook", Refusal::Internal),
+        ("https://2130706433/hook", Refusal::Internal),
+        ("https://0x7f000001/hook", Refusal::Internal),
+        ("https://0/hook", Refusal::Internal),
+        ("https://[::1]/hook", Refusal::Internal),
+        ("https://[::ffff:127.0.0.1]/hook", Refusal::Internal),
+        (
+            "https://169.254.169.254/latest/meta-data/",
+            Refusal::Internal,
+        ),
+        ("https://10.0.0.5:8443/in", Refusal::Internal),
+        ("https://100.64.1.1/in", Refusal::Internal),
+        (
+            "https://user:secret@partner.example/hook",
+            Refusal::Credentials,
+        ),
+        ("http://partner.example/hook", Refusal::PlainHttp),
+        // listed, but on another port
+        ("http://127.0.0.1:10/hook", Refusal::PlainHttp),
+    ] {
+        let resp = admin.post(&path, &[("url", url)]).await;
+        assert_eq!(resp.status, StatusCode::UNPROCESSABLE_ENTITY, "{url}");
+        let html = scraper::Html::parse_document(&resp.body);
+        let error = scraper::Selector::parse("#url-error").unwrap();
+        let said: String = html.select(&error).flat_map(|e| e.text()).collect();
+        assert_eq!(said.trim(), why.message(sanse::i18n::Lang::Zh), "{url}");
+        let input = scraper::Selector::parse("input[name=url]").unwrap();
+        let kept = html
+            .select(&input)
+            .next()
+            .and_then(|e| e.value().attr("value"));
+        assert_eq!(kept, Some(url), "what was typed is kept");
+    }
+    assert_eq!(webhook_of(&app, x).await, (None, None));
+    // The allow-listed receiver (host and port) is accepted over plain http.
+    let listed = format!("http://{}/sanse-hook", crate::harness::TEST_HOOK_ALLOWED);
+    let resp = admin.post(&path, &[("url", listed.as_str())]).await;
+    assert_eq!(resp.status, StatusCode::OK);
+    assert_eq!(
+        webhook_of(&app, x).await.0.as_deref(),
+        Some(listed.as_str())
+    );
 }

@@ -29,7 +29,7 @@ async fn setup() -> (TestApp, i64, i64) {
 }
 
 fn today(app: &TestApp) -> NaiveDate {
-    sanse::web::record::today(&app.state.clock)
+    app.state.clock.today()
 }
 
 fn days_ago(app: &TestApp, n: i64) -> String {
@@ -500,9 +500,14 @@ async fn a_mass_dispute_is_tagged_from_the_policy_threshold() {
     assert!(!list.body.contains("二十九名工人"));
     assert!(list.body.contains("群体性纠纷"), "tag in the list");
 
-    let timeline = sanse::disputes::timeline(&app.db, app.fixture.station_a, ent, Lang::Zh)
-        .await
-        .unwrap();
+    let timeline = sanse::disputes::timeline(
+        &app.db,
+        crate::harness::scope(app.fixture.station_a),
+        sanse::ids::EnterpriseId(ent),
+        Lang::Zh,
+    )
+    .await
+    .unwrap();
     assert_eq!(timeline.len(), 2);
     let alert_of = |parties: &str| {
         timeline
@@ -522,10 +527,15 @@ async fn a_mass_dispute_is_tagged_from_the_policy_threshold() {
             .iter()
             .all(|e| e.kind == "dispute" && e.label == "纠纷 · 工资报酬")
     );
-    let open =
-        sanse::disputes::open_items(&app.db, app.fixture.station_a, ent, today(&app), Lang::En)
-            .await
-            .unwrap();
+    let open = sanse::disputes::open_items(
+        &app.db,
+        crate::harness::scope(app.fixture.station_a),
+        sanse::ids::EnterpriseId(ent),
+        today(&app),
+        Lang::En,
+    )
+    .await
+    .unwrap();
     assert_eq!(open.len(), 2);
     assert!(open.iter().any(|i| i.label.contains("Mass")));
 
@@ -1167,9 +1177,15 @@ async fn open_items_and_the_officers_due_list() {
     resolve(&app, &mut officer, &url).await;
     let st = app.fixture.station_a;
     let t = today(&app);
-    let items = sanse::disputes::open_items(&app.db, st, ent, t, Lang::Zh)
-        .await
-        .unwrap();
+    let items = sanse::disputes::open_items(
+        &app.db,
+        crate::harness::scope(st),
+        sanse::ids::EnterpriseId(ent),
+        t,
+        Lang::Zh,
+    )
+    .await
+    .unwrap();
     assert_eq!(items.len(), 2, "{items:?}");
     let unresolved = items.iter().find(|i| i.due.is_none()).unwrap();
     assert!(unresolved.summary.contains("仍在调解的纠纷"));
@@ -1180,30 +1196,54 @@ async fn open_items_and_the_officers_due_list() {
     assert!(follow_up.label.contains("纠纷回访") && follow_up.label.contains("群体性"));
     assert!(follow_up.summary.contains("王警官"));
 
-    let due = sanse::disputes::due_for_officer(&app.db, st, app.fixture.officer_a, t, Lang::Zh)
-        .await
-        .unwrap();
+    let due = sanse::disputes::due_for_officer(
+        &app.db,
+        crate::harness::scope(st),
+        sanse::ids::UserId(app.fixture.officer_a),
+        t,
+        Lang::Zh,
+    )
+    .await
+    .unwrap();
     assert_eq!(due.len(), 1, "due within 7 days");
     assert_eq!(due[0].enterprise, "甲站纠纷测试企业有限公司");
-    let none = sanse::disputes::due_for_officer(&app.db, st, app.fixture.chief_a, t, Lang::Zh)
-        .await
-        .unwrap();
+    let none = sanse::disputes::due_for_officer(
+        &app.db,
+        crate::harness::scope(st),
+        sanse::ids::UserId(app.fixture.chief_a),
+        t,
+        Lang::Zh,
+    )
+    .await
+    .unwrap();
     assert!(none.is_empty(), "assigned to someone else");
     let earlier = t - Duration::days(1);
     assert!(
-        sanse::disputes::due_for_officer(&app.db, st, app.fixture.officer_a, earlier, Lang::Zh)
-            .await
-            .unwrap()
-            .is_empty(),
+        sanse::disputes::due_for_officer(
+            &app.db,
+            crate::harness::scope(st),
+            sanse::ids::UserId(app.fixture.officer_a),
+            earlier,
+            Lang::Zh
+        )
+        .await
+        .unwrap()
+        .is_empty(),
         "8 days ahead is not yet due"
     );
     // ten days on it is overdue, in the lists and on the page
     app.state.clock.advance(Duration::days(10));
     let later = today(&app);
     let mut officer = app.login("officer.a").await;
-    let due = sanse::disputes::due_for_officer(&app.db, st, app.fixture.officer_a, later, Lang::Zh)
-        .await
-        .unwrap();
+    let due = sanse::disputes::due_for_officer(
+        &app.db,
+        crate::harness::scope(st),
+        sanse::ids::UserId(app.fixture.officer_a),
+        later,
+        Lang::Zh,
+    )
+    .await
+    .unwrap();
     assert!(due[0].overdue);
     let page = officer.get(&url).await;
     assert!(page.body.contains("class=\"badge-overdue\""));
@@ -1211,9 +1251,15 @@ async fn open_items_and_the_officers_due_list() {
     assert!(list.body.contains("已化解待回访的纠纷") && list.body.contains("badge-overdue"));
     assert!(!list.body.contains("仍在调解的纠纷"));
     // another station sees none of it
-    let other = sanse::disputes::open_items(&app.db, app.fixture.station_b, ent, later, Lang::Zh)
-        .await
-        .unwrap();
+    let other = sanse::disputes::open_items(
+        &app.db,
+        crate::harness::scope(app.fixture.station_b),
+        sanse::ids::EnterpriseId(ent),
+        later,
+        Lang::Zh,
+    )
+    .await
+    .unwrap();
     assert!(other.is_empty());
 }
 
@@ -1339,16 +1385,21 @@ async fn another_stations_disputes_are_not_found_and_not_changed() {
     assert!(list.body.contains("甲站的纠纷"));
     assert!(!list.body.contains("乙站的纠纷"));
     assert!(
-        sanse::disputes::timeline(&app.db, app.fixture.station_a, ent_b, Lang::Zh)
-            .await
-            .unwrap()
-            .is_empty()
+        sanse::disputes::timeline(
+            &app.db,
+            crate::harness::scope(app.fixture.station_a),
+            sanse::ids::EnterpriseId(ent_b),
+            Lang::Zh
+        )
+        .await
+        .unwrap()
+        .is_empty()
     );
     assert!(
         sanse::disputes::due_for_officer(
             &app.db,
-            app.fixture.station_a,
-            app.fixture.officer_b,
+            crate::harness::scope(app.fixture.station_a),
+            sanse::ids::UserId(app.fixture.officer_b),
             today(&app) + Duration::days(30),
             Lang::Zh
         )

@@ -3,7 +3,9 @@
 
 use axum::http::StatusCode;
 
-use crate::harness::{TestApp, insert_enterprise, inspect};
+use sanse::i18n::Lang;
+
+use crate::harness::{TestApp, count_rows, insert_enterprise, inspect, wait_for_lock_waiters};
 
 const Q: &str = "2026-Q3";
 
@@ -490,7 +492,7 @@ async fn an_objection_is_under_review_until_the_chief_decides_and_a_change_is_a_
         &early.body[early.body.find("<main").unwrap_or(0)..]
     );
     chief.post(&format!("/evaluations/{Q}/publish"), &[]).await;
-    let today = sanse::web::record::today(&app.state.clock);
+    let today = app.state.clock.today();
     let day = today.to_string();
     // missing grounds, a date outside the window
     let bad = officer
@@ -612,18 +614,20 @@ async fn a_published_evaluation_reproduces_from_its_stored_inputs() {
     chief.post(&format!("/evaluations/{Q}/publish"), &[]).await;
     let quarter = sanse::scoring::Quarter::parse(Q).unwrap();
     let station = app.fixture.station_a;
-    let none = sanse::evaluations::service::rescore(&app.db, station, quarter)
-        .await
-        .unwrap();
+    let none =
+        sanse::evaluations::service::rescore(&app.db, crate::harness::scope(station), quarter)
+            .await
+            .unwrap();
     assert!(none.is_empty(), "{none:?}");
     // the records change after publication: the stored inputs still reproduce
     sqlx::query("delete from visit_check")
         .execute(&app.db)
         .await
         .unwrap();
-    let still = sanse::evaluations::service::rescore(&app.db, station, quarter)
-        .await
-        .unwrap();
+    let still =
+        sanse::evaluations::service::rescore(&app.db, crate::harness::scope(station), quarter)
+            .await
+            .unwrap();
     assert!(still.is_empty());
     // a tampered result is found
     sqlx::query("update assessment set total = total - 1 where enterprise_id = $1")
@@ -631,9 +635,10 @@ async fn a_published_evaluation_reproduces_from_its_stored_inputs() {
         .execute(&app.db)
         .await
         .unwrap();
-    let found = sanse::evaluations::service::rescore(&app.db, station, quarter)
-        .await
-        .unwrap();
+    let found =
+        sanse::evaluations::service::rescore(&app.db, crate::harness::scope(station), quarter)
+            .await
+            .unwrap();
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].enterprise_id, s.green);
     assert!(
@@ -641,4 +646,99 @@ async fn a_published_evaluation_reproduces_from_its_stored_inputs() {
         "{}",
         found[0].what
     );
+}
+
+#[tokio::test]
+async fn two_runs_of_one_quarter_at_once_make_one_evaluation() {
+    let s = scene().await;
+    let app = &s.app;
+    let mut one = app.login("chief.a").await;
+    let mut two = app.login("chief.a").await;
+    // Hold the quarter's key so that both runs wait on it, then let go.
+    let mut held = app.db.begin().await.unwrap();
+    sqlx::query(
+        "insert into evaluation (station_id, quarter, scoring_policy_id, run_at)
+         select $1, $2, scoring_policy_id, now() from scoring_policy limit 1",
+    )
+    .bind(app.fixture.station_a)
+    .bind(Q)
+    .execute(&mut *held)
+    .await
+    .unwrap();
+    let db = app.db.clone();
+    let release = async move {
+        wait_for_lock_waiters(&db, 2).await;
+        held.rollback().await.unwrap();
+    };
+    let (first, second, ()) = tokio::join!(
+        one.post("/evaluations", &[("quarter", Q)]),
+        two.post("/evaluations", &[("quarter", Q)]),
+        release
+    );
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
+    assert_eq!(second.status, StatusCode::SEE_OTHER, "{}", second.body);
+    let (evaluations, assessments): (i64, i64) = sqlx::query_as(
+        "select (select count(*) from evaluation), (select count(*) from assessment)",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!((evaluations, assessments), (1, 4));
+    assert_tally_matches(&app.db).await;
+}
+
+#[tokio::test]
+async fn a_quarter_before_the_first_policy_is_said_on_the_form() {
+    let s = scene().await;
+    let mut chief = s.app.login("chief.a").await;
+    let resp = chief.post("/evaluations", &[("quarter", "2019-Q4")]).await;
+    assert_eq!(resp.status, StatusCode::CONFLICT, "{}", resp.body);
+    assert!(
+        resp.text_of_id("quarter-error")
+            .unwrap()
+            .contains(sanse::evaluations::text(Lang::Zh).err_no_policy)
+    );
+    assert_eq!(resp.input_value("quarter").as_deref(), Some("2019-Q4"));
+    assert_eq!(count_rows(&s.app.db, "evaluation").await, 0);
+}
+
+#[tokio::test]
+async fn an_override_saved_while_the_quarter_is_published_is_refused_with_what_was_typed() {
+    let s = scene().await;
+    let app = &s.app;
+    let mut chief = app.login("chief.a").await;
+    chief.post("/evaluations", &[("quarter", Q)]).await;
+    // The override waits on the evaluation, which is published meanwhile.
+    let mut publisher = app.db.begin().await.unwrap();
+    sqlx::query("select 1 from evaluation for update")
+        .execute(&mut *publisher)
+        .await
+        .unwrap();
+    let db = app.db.clone();
+    let publish = async move {
+        wait_for_lock_waiters(&db, 1).await;
+        sqlx::query("update evaluation set status = 'published', published_at = now()")
+            .execute(&mut *publisher)
+            .await
+            .unwrap();
+        publisher.commit().await.unwrap();
+    };
+    let reason = "复查后确认已整改";
+    let to = format!("/evaluations/{Q}/{}/override", s.yellow);
+    let fields = [("level", "green"), ("reason", reason)];
+    let (resp, ()) = tokio::join!(chief.post(&to, &fields), publish);
+    assert_eq!(resp.status, StatusCode::CONFLICT, "{}", resp.body);
+    assert!(
+        resp.body
+            .contains(sanse::evaluations::text(Lang::Zh).err_override_published),
+        "{}",
+        resp.body
+    );
+    assert!(resp.body.contains(reason), "the reason typed is kept");
+    let overridden: i64 =
+        sqlx::query_scalar("select count(*) from assessment where override_level is not null")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(overridden, 0);
 }

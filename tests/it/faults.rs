@@ -376,7 +376,7 @@ async fn a_request_cut_off_mid_transaction_leaves_nothing_behind() {
         .await
         .unwrap();
     let fixture = crate::harness::seed_fixture(&db).await;
-    sanse::enterprises::queries::industries(&db).await.unwrap();
+    sanse::enterprises::industries(&db).await.unwrap();
     let config = sanse::config::Config {
         request_timeout: Duration::from_secs(2),
         ..Default::default()

@@ -366,6 +366,40 @@ pub async fn insert_enterprise(
     .unwrap()
 }
 
+/// The address the department form tests give as a webhook receiver (the
+/// discard port, where nothing answers): reachable only because it is on
+/// the allow-list, as an on-premise receiver would be.
+pub const TEST_HOOK_ALLOWED: &str = "127.0.0.1:9";
+
+/// The settings of a test app: the defaults, with [`TEST_HOOK_ALLOWED`] on
+/// the webhook allow-list.
+pub fn test_config() -> Config {
+    Config {
+        webhook_guard: sanse::pushes::guard::Guard::new(&[TEST_HOOK_ALLOWED.into()], Vec::new())
+            .unwrap(),
+        ..Config::default()
+    }
+}
+
+/// Wait until `n` sessions of the test's database wait for a lock (a
+/// request held up by a row the test holds), for at most ten seconds.
+pub async fn wait_for_lock_waiters(db: &PgPool, n: i64) {
+    for _ in 0..400 {
+        let waiting: i64 = sqlx::query_scalar(
+            "select count(*) from pg_stat_activity
+             where datname = current_database() and wait_event_type = 'Lock'",
+        )
+        .fetch_one(db)
+        .await
+        .unwrap();
+        if waiting >= n {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("{n} sessions never waited for a lock");
+}
+
 /// Rows of `table` (a fixed name from a test).
 pub async fn count_rows(db: &PgPool, table: &str) -> i64 {
     sqlx::query_scalar(sqlx::AssertSqlSafe(format!("select count(*) from {table}")))
@@ -386,7 +420,7 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn new() -> TestApp {
-        TestApp::with_config(Config::default()).await
+        TestApp::with_config(test_config()).await
     }
 
     pub async fn with_config(config: Config) -> TestApp {
@@ -400,7 +434,7 @@ impl TestApp {
         let fixture = seed_fixture(&db).await;
         // The industries are read once per process; `sanse serve` reads them
         // before it answers, so every page's statement count excludes them.
-        sanse::enterprises::queries::industries(&db).await.unwrap();
+        sanse::enterprises::industries(&db).await.unwrap();
         TestApp::from_pool(db, config, fixture, db_name)
     }
 
@@ -681,7 +715,7 @@ pub async fn app_behind_proxy() -> (TestApp, DbProxy, PgPool) {
         .connect_with(proxy.options(&db_name))
         .await
         .unwrap();
-    let app = TestApp::from_pool(pool, Config::default(), fixture, db_name);
+    let app = TestApp::from_pool(pool, test_config(), fixture, db_name);
     (app, proxy, direct)
 }
 
@@ -859,13 +893,26 @@ pub async fn push_scene(app: &TestApp) -> PushScene {
     let today = now.date_naive();
     let mut pushes = Vec::new();
     for (station, chief) in [(a, app.fixture.chief_a), (b, app.fixture.chief_a)] {
-        sanse::evaluations::service::run(&app.db, station, quarter, Some(chief), now, today)
-            .await
-            .unwrap();
-        let published =
-            sanse::evaluations::service::publish(&app.db, station, quarter, chief, now, today)
-                .await
-                .unwrap();
+        sanse::evaluations::service::run(
+            &app.db,
+            scope(station),
+            quarter,
+            Some(sanse::ids::UserId(chief)),
+            now,
+            today,
+        )
+        .await
+        .unwrap();
+        let published = sanse::evaluations::service::publish(
+            &app.db,
+            scope(station),
+            quarter,
+            sanse::ids::UserId(chief),
+            now,
+            today,
+        )
+        .await
+        .unwrap();
         pushes.push(published.pushes);
     }
     let find = |i: usize, dept: i64| {
@@ -897,7 +944,7 @@ impl TestApp {
             .connect_with(options)
             .await
             .unwrap();
-        TestApp::from_pool(db, Config::default(), self.fixture, self.db_name.clone())
+        TestApp::from_pool(db, test_config(), self.fixture, self.db_name.clone())
     }
 
     /// A client of this instance carrying another client's session (the
@@ -1190,4 +1237,10 @@ pub mod sql_count {
         let (resp, statements) = statements_of(client, path).await;
         (resp, statements.len())
     }
+}
+
+/// The scope of a station, as the extractors make it for its officers.
+#[allow(clippy::disallowed_methods)] // tests stand in for the operator
+pub fn scope(station_id: i64) -> sanse::auth::StationScope {
+    sanse::auth::StationScope::for_operator(sanse::ids::StationId(station_id))
 }

@@ -28,7 +28,7 @@ async fn setup() -> (TestApp, i64, i64) {
 }
 
 fn today(app: &TestApp) -> NaiveDate {
-    sanse::web::record::today(&app.state.clock)
+    app.state.clock.today()
 }
 
 fn day(d: NaiveDate) -> String {
@@ -562,8 +562,8 @@ async fn overdue_is_derived_from_the_clock_everywhere() {
     );
     let due = sanse::hazards::due_for_officer(
         &app.db,
-        app.fixture.station_a,
-        app.fixture.officer_a,
+        crate::harness::scope(app.fixture.station_a),
+        sanse::ids::UserId(app.fixture.officer_a),
         t0,
         Lang::Zh,
     )
@@ -592,17 +592,23 @@ async fn overdue_is_derived_from_the_clock_everywhere() {
         "open includes every hazard not yet rectified"
     );
 
-    let open = sanse::hazards::open_items(&app.db, app.fixture.station_a, ent, t1, Lang::En)
-        .await
-        .unwrap();
+    let open = sanse::hazards::open_items(
+        &app.db,
+        crate::harness::scope(app.fixture.station_a),
+        sanse::ids::EnterpriseId(ent),
+        t1,
+        Lang::En,
+    )
+    .await
+    .unwrap();
     assert_eq!(open.len(), 2);
     assert!(open[0].overdue && !open[1].overdue, "{open:?}");
     assert_eq!(open[0].href, url);
     assert!(open[0].label.contains("General"));
     let due = sanse::hazards::due_for_officer(
         &app.db,
-        app.fixture.station_a,
-        app.fixture.officer_a,
+        crate::harness::scope(app.fixture.station_a),
+        sanse::ids::UserId(app.fixture.officer_a),
         t1,
         Lang::Zh,
     )
@@ -624,9 +630,15 @@ async fn overdue_is_derived_from_the_clock_everywhere() {
         .await;
     let page = officer.get(&url).await;
     assert!(page.text_of_id("overdue").is_none());
-    let open = sanse::hazards::open_items(&app.db, app.fixture.station_a, ent, t1, Lang::En)
-        .await
-        .unwrap();
+    let open = sanse::hazards::open_items(
+        &app.db,
+        crate::harness::scope(app.fixture.station_a),
+        sanse::ids::EnterpriseId(ent),
+        t1,
+        Lang::En,
+    )
+    .await
+    .unwrap();
     assert_eq!(open.len(), 1);
 }
 
@@ -656,9 +668,9 @@ async fn the_timeline_shows_hazards_newest_first_with_overdue_alerts() {
     .await;
     let entries = sanse::hazards::timeline(
         &app.db,
-        app.fixture.station_a,
-        ent,
-        sanse::web::record::today(&app.state.clock),
+        crate::harness::scope(app.fixture.station_a),
+        sanse::ids::EnterpriseId(ent),
+        app.state.clock.today(),
         Lang::Zh,
     )
     .await
@@ -672,9 +684,9 @@ async fn the_timeline_shows_hazards_newest_first_with_overdue_alerts() {
     assert!(entries[1].label.contains("重大隐患"));
     let en = sanse::hazards::timeline(
         &app.db,
-        app.fixture.station_a,
-        ent,
-        sanse::web::record::today(&app.state.clock),
+        crate::harness::scope(app.fixture.station_a),
+        sanse::ids::EnterpriseId(ent),
+        app.state.clock.today(),
         Lang::En,
     )
     .await
@@ -683,9 +695,9 @@ async fn the_timeline_shows_hazards_newest_first_with_overdue_alerts() {
     // another station's enterprise through this station: nothing
     let none = sanse::hazards::timeline(
         &app.db,
-        app.fixture.station_a,
-        ent_b,
-        sanse::web::record::today(&app.state.clock),
+        crate::harness::scope(app.fixture.station_a),
+        sanse::ids::EnterpriseId(ent_b),
+        app.state.clock.today(),
         Lang::Zh,
     )
     .await
@@ -817,10 +829,15 @@ async fn another_stations_hazards_are_not_found_and_not_changed() {
         [("乙站的隐患".to_owned(), "general".to_owned(), true, true)]
     );
     // the cross-station functions see nothing either
-    let open =
-        sanse::hazards::open_items(&app.db, app.fixture.station_a, ent_b, today(&app), Lang::Zh)
-            .await
-            .unwrap();
+    let open = sanse::hazards::open_items(
+        &app.db,
+        crate::harness::scope(app.fixture.station_a),
+        sanse::ids::EnterpriseId(ent_b),
+        today(&app),
+        Lang::Zh,
+    )
+    .await
+    .unwrap();
     assert!(open.is_empty());
     // departments have no business here
     let mut dept = app.login("dept.x").await;

@@ -9,7 +9,7 @@ use sanse::scoring::{Policy, Quarter};
 use crate::harness::{Client, Resp, TestApp, count_rows};
 
 fn current_quarter(app: &TestApp) -> Quarter {
-    Quarter::containing(sanse::web::record::today(&app.state.clock))
+    Quarter::containing(app.state.clock.today())
 }
 
 /// Version 1's values as the form posts them (ticked boxes only), with
@@ -254,7 +254,7 @@ async fn an_admin_creates_version_2_and_the_evaluation_service_uses_it_from_its_
     drop(conn);
 
     // once next quarter comes, version 2 is the one in force
-    let days = (next.start() - sanse::web::record::today(&app.state.clock)).num_days();
+    let days = (next.start() - app.state.clock.today()).num_days();
     app.state.clock.advance(chrono::Duration::days(days + 1));
     let mut admin = app.login("admin").await; // a session does not last a quarter
     let list = admin.get("/admin/policies").await;

@@ -403,7 +403,7 @@ async fn a_revision_is_pushed_to_the_departments_whose_list_it_changes() {
     let s = push_scene(&app).await;
     let mut officer = app.login("officer.a").await;
     let url = format!("/evaluations/{PUSH_QUARTER}/{}", s.red);
-    let day = sanse::web::record::today(&app.state.clock).to_string();
+    let day = app.state.clock.today().to_string();
     let lodged = officer
         .post(
             &format!("{url}/objections"),
@@ -604,14 +604,21 @@ async fn two_instances_both_deliver_the_live_update() {
     .unwrap();
     let quarter = sanse::scoring::Quarter::parse(PUSH_QUARTER).unwrap();
     let now = one.state.clock.now();
-    sanse::evaluations::service::run(&one.db, b, quarter, None, now, now.date_naive())
-        .await
-        .unwrap();
+    sanse::evaluations::service::run(
+        &one.db,
+        crate::harness::scope(b),
+        quarter,
+        None,
+        now,
+        now.date_naive(),
+    )
+    .await
+    .unwrap();
     sanse::evaluations::service::publish(
         &one.db,
-        b,
+        crate::harness::scope(b),
         quarter,
-        one.fixture.chief_a,
+        sanse::ids::UserId(one.fixture.chief_a),
         now,
         now.date_naive(),
     )
@@ -679,4 +686,34 @@ async fn two_instances_both_deliver_the_live_update() {
     })
     .await;
     assert!(ended.is_ok(), "the stream ends on shutdown");
+}
+
+/// A live stream opened before logout hears that the session ended, within
+/// five seconds, and then ends; nothing more reaches it.
+#[tokio::test]
+async fn a_live_stream_ends_with_session_ended_after_logout() {
+    let app = TestApp::new().await;
+    let mut x = app.login("dept.x").await;
+    let (status, mut stream) = x.open_stream("/department/live").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(stream_shows(&mut stream, "event: ready\n", Duration::from_secs(5)).await);
+    let out = x.post("/logout", &[]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    let logged_out = std::time::Instant::now();
+    assert!(
+        stream_shows(
+            &mut stream,
+            "event: session-ended\ndata: signed out\n\n",
+            Duration::from_secs(5)
+        )
+        .await,
+        "no session-ended within 5 s"
+    );
+    assert!(logged_out.elapsed() <= Duration::from_secs(5));
+    // The stream is over: its sender is gone once the body ends.
+    let ended = tokio::time::timeout(Duration::from_secs(5), async {
+        while stream.recv().await.is_some() {}
+    })
+    .await;
+    assert!(ended.is_ok(), "the stream went on after the session ended");
 }

@@ -328,7 +328,9 @@ async fn totals_equal_the_records_of_the_month() {
     assert_eq!(direct, [4, 2, 1, 2, 1, 2, 1, 2, 2], "the scene as written");
 
     // the library
-    let report = monthly_report(&s.app.db, a, month).await.unwrap();
+    let report = monthly_report(&s.app.db, crate::harness::scope(a), month)
+        .await
+        .unwrap();
     assert_eq!(report.totals, direct);
     let prev_direct = direct_counts(&s.app.db, a, day("2026-02-01"), day("2026-02-28")).await;
     assert_eq!(report.prev_totals, prev_direct);
@@ -536,7 +538,7 @@ async fn links_carry_the_contract_urls_and_rows_sort() {
 async fn the_month_falls_back_to_this_month_with_a_notice() {
     let s = scene().await;
     let mut chief = s.app.login("chief.a").await;
-    let today = sanse::web::record::today(&s.app.state.clock);
+    let today = s.app.state.clock.today();
     let this_month = Month::of(today);
     for bad in ["2026-13", "garbage", "2999-01", "3-2026"] {
         let body = get_ok(&mut chief, &format!("/reports/monthly?month={bad}")).await;
@@ -610,7 +612,7 @@ async fn each_station_sees_its_own_and_others_are_refused() {
     }
     let report = monthly_report(
         &s.app.db,
-        s.app.fixture.station_b,
+        crate::harness::scope(s.app.fixture.station_b),
         Month::parse(MONTH).unwrap(),
     )
     .await
@@ -680,7 +682,9 @@ async fn the_demo_month_adds_up() {
     let direct = direct_counts(&app.db, station, month.first(), month.last()).await;
     assert!(direct[0] > 10, "a month with visits: {direct:?}");
     assert!(direct.iter().filter(|n| **n > 0).count() >= 5, "{direct:?}");
-    let report = monthly_report(&app.db, station, month).await.unwrap();
+    let report = monthly_report(&app.db, crate::harness::scope(station), month)
+        .await
+        .unwrap();
     assert_eq!(report.totals, direct);
 
     let body = get_ok(

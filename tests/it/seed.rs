@@ -316,7 +316,7 @@ async fn seeds_a_consistent_history_and_only_into_an_empty_database() {
     .await;
     let summary = sanse::evaluations::service::run(
         &pool,
-        station_id,
+        crate::harness::scope(station_id),
         Quarter::parse("2026-Q1").unwrap(),
         None,
         chrono::Utc::now(),

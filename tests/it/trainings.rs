@@ -5,7 +5,7 @@
 use axum::http::StatusCode;
 use sanse::i18n::Lang;
 
-use crate::harness::{Client, TestApp, count_rows, insert_enterprise};
+use crate::harness::{Client, TestApp, count_rows, insert_enterprise, wait_for_lock_waiters};
 
 struct Setup {
     app: TestApp,
@@ -182,23 +182,38 @@ async fn an_officer_records_views_lists_and_edits_a_training() {
 
     // the timeline of each enterprise
     let station = app.fixture.station_a;
-    let t1 = sanse::trainings::timeline(&app.db, station, s.a1, Lang::Zh)
-        .await
-        .unwrap();
+    let t1 = sanse::trainings::timeline(
+        &app.db,
+        crate::harness::scope(station),
+        sanse::ids::EnterpriseId(s.a1),
+        Lang::Zh,
+    )
+    .await
+    .unwrap();
     assert_eq!(t1.len(), 1);
     assert_eq!(t1[0].label, "培训演练 · 安全培训");
     assert_eq!(t1[0].href, url);
     assert!(
-        sanse::trainings::timeline(&app.db, station, s.a2, Lang::Zh)
-            .await
-            .unwrap()
-            .is_empty()
+        sanse::trainings::timeline(
+            &app.db,
+            crate::harness::scope(station),
+            sanse::ids::EnterpriseId(s.a2),
+            Lang::Zh
+        )
+        .await
+        .unwrap()
+        .is_empty()
     );
     assert!(
-        sanse::trainings::timeline(&app.db, app.fixture.station_b, s.a1, Lang::Zh)
-            .await
-            .unwrap()
-            .is_empty(),
+        sanse::trainings::timeline(
+            &app.db,
+            crate::harness::scope(app.fixture.station_b),
+            sanse::ids::EnterpriseId(s.a1),
+            Lang::Zh
+        )
+        .await
+        .unwrap()
+        .is_empty(),
         "scoped to the station"
     );
 
@@ -497,10 +512,15 @@ async fn only_chiefs_delete_and_the_deletion_is_audited() {
             .contains("将被删除的培训")
     );
     assert!(
-        sanse::trainings::timeline(&app.db, app.fixture.station_a, s.a1, Lang::Zh)
-            .await
-            .unwrap()
-            .is_empty()
+        sanse::trainings::timeline(
+            &app.db,
+            crate::harness::scope(app.fixture.station_a),
+            sanse::ids::EnterpriseId(s.a1),
+            Lang::Zh
+        )
+        .await
+        .unwrap()
+        .is_empty()
     );
     let kept: i64 =
         sqlx::query_scalar("select count(*) from training where deleted_at is not null")
@@ -748,4 +768,55 @@ async fn the_list_filters_by_an_attending_enterprise_and_an_inclusive_date_range
         page.text_of_id("enterprise-filter").unwrap(),
         "Enterprise: 甲站机械制造厂 ✕"
     );
+}
+
+/// An enterprise removed between the form's check and its save (here: while
+/// the save waits for the row) is said on the form, with what was typed,
+/// and nothing of the training is kept.
+#[tokio::test]
+async fn an_enterprise_removed_while_saving_is_said_not_a_500() {
+    let s = setup().await;
+    let mut officer = s.app.login("officer.a").await;
+    let token = token(&mut officer).await;
+    let (a1, a2) = (s.a1.to_string(), s.a2.to_string());
+    let fields = [
+        ("held_on", "2026-03-04"),
+        ("kind", "safety"),
+        ("topic", "删除企业时的培训"),
+        ("attendee_count", "30"),
+        ("enterprise_id", a1.as_str()),
+        ("enterprise_id", a2.as_str()),
+        ("form_token", token.as_str()),
+    ];
+    let mut chief = s.app.db.begin().await.unwrap();
+    sqlx::query("select 1 from enterprise where enterprise_id = $1 for update")
+        .bind(s.a2)
+        .execute(&mut *chief)
+        .await
+        .unwrap();
+    let db = s.app.db.clone();
+    let remove = async move {
+        // Once the save waits for the row, remove the enterprise under it.
+        wait_for_lock_waiters(&db, 1).await;
+        sqlx::query("update enterprise set deleted_at = now() where enterprise_id = $1")
+            .bind(s.a2)
+            .execute(&mut *chief)
+            .await
+            .unwrap();
+        chief.commit().await.unwrap();
+    };
+    let (resp, ()) = tokio::join!(officer.post("/trainings", &fields), remove);
+    assert_eq!(resp.status, StatusCode::CONFLICT, "{}", resp.body);
+    assert!(
+        resp.body
+            .contains(sanse::trainings::text(Lang::Zh).err_foreign_enterprise),
+        "{}",
+        resp.body
+    );
+    assert_eq!(
+        resp.input_value("topic").as_deref(),
+        Some("删除企业时的培训")
+    );
+    assert_eq!(count_rows(&s.app.db, "training").await, 0);
+    assert_eq!(count_rows(&s.app.db, "training_enterprise").await, 0);
 }

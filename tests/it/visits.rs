@@ -29,7 +29,7 @@ async fn setup() -> (TestApp, i64, i64) {
 }
 
 fn today(app: &TestApp) -> NaiveDate {
-    sanse::web::record::today(&app.state.clock)
+    app.state.clock.today()
 }
 
 fn day(d: NaiveDate) -> String {
@@ -634,26 +634,44 @@ async fn an_inspection_stores_the_checklist_version_and_shows_failures() {
     assert_eq!(page.text_of_id("failed-count").unwrap(), "1 项不合格");
 
     // the timeline and the latest failures
-    let entries = sanse::visits::timeline(&app.db, app.fixture.station_a, ent, Lang::Zh)
-        .await
-        .unwrap();
+    let entries = sanse::visits::timeline(
+        &app.db,
+        crate::harness::scope(app.fixture.station_a),
+        sanse::ids::EnterpriseId(ent),
+        Lang::Zh,
+    )
+    .await
+    .unwrap();
     assert_eq!(entries.len(), 2);
     assert_eq!(entries[0].href, new_url);
     assert_eq!(entries[0].label, "安全检查");
     assert_eq!(entries[0].alert.as_deref(), Some("1 项不合格"));
     assert_eq!(entries[1].summary, "年度安全检查（复核）");
-    let en = sanse::visits::timeline(&app.db, app.fixture.station_a, ent, Lang::En)
-        .await
-        .unwrap();
+    let en = sanse::visits::timeline(
+        &app.db,
+        crate::harness::scope(app.fixture.station_a),
+        sanse::ids::EnterpriseId(ent),
+        Lang::En,
+    )
+    .await
+    .unwrap();
     assert_eq!(en[0].label, "Security inspection");
     assert_eq!(en[0].alert.as_deref(), Some("1 item failed"));
-    let failures = sanse::visits::latest_inspection_failures(&app.db, app.fixture.station_a, ent)
-        .await
-        .unwrap();
+    let failures = sanse::visits::latest_inspection_failures(
+        &app.db,
+        crate::harness::scope(app.fixture.station_a),
+        sanse::ids::EnterpriseId(ent),
+    )
+    .await
+    .unwrap();
     assert_eq!(failures, ["新增：反恐防范措施落实"]);
-    let none = sanse::visits::latest_inspection_failures(&app.db, app.fixture.station_b, ent)
-        .await
-        .unwrap();
+    let none = sanse::visits::latest_inspection_failures(
+        &app.db,
+        crate::harness::scope(app.fixture.station_b),
+        sanse::ids::EnterpriseId(ent),
+    )
+    .await
+    .unwrap();
     assert!(none.is_empty(), "scoped by station");
     let audit: String =
         sqlx::query_scalar("select summary from audit_event where action = 'visit.update'")
@@ -957,9 +975,14 @@ async fn only_chiefs_delete_and_the_deletion_is_audited() {
             .unwrap();
     assert!(audit.contains("将被删除的走访"));
     assert!(!chief.get("/visits").await.body.contains("将被删除的走访"));
-    let entries = sanse::visits::timeline(&app.db, app.fixture.station_a, ent, Lang::Zh)
-        .await
-        .unwrap();
+    let entries = sanse::visits::timeline(
+        &app.db,
+        crate::harness::scope(app.fixture.station_a),
+        sanse::ids::EnterpriseId(ent),
+        Lang::Zh,
+    )
+    .await
+    .unwrap();
     assert!(entries.is_empty());
     // the hazard stays, without a link to the deleted visit
     let hazard_id: i64 =
@@ -1051,9 +1074,14 @@ async fn another_stations_visits_are_not_found_and_not_changed() {
         .await
         .unwrap();
     assert_eq!(officers, [app.fixture.officer_b]);
-    let entries = sanse::visits::timeline(&app.db, app.fixture.station_a, ent_b, Lang::Zh)
-        .await
-        .unwrap();
+    let entries = sanse::visits::timeline(
+        &app.db,
+        crate::harness::scope(app.fixture.station_a),
+        sanse::ids::EnterpriseId(ent_b),
+        Lang::Zh,
+    )
+    .await
+    .unwrap();
     assert!(entries.is_empty());
 
     // departments have no business here

@@ -15,7 +15,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, KeyInit, Mac};
-use sanse::pushes::webhook::{claim_due, client, deliver_due, spawn_worker};
+use sanse::pushes::guard::Guard;
+use sanse::pushes::webhook::{claim_due, deliver_due, spawn_worker};
 use serde_json::Value;
 use sha2::Sha256;
 
@@ -87,6 +88,19 @@ impl Receiver {
     fn received(&self) -> Vec<Received> {
         self.log.lock().unwrap().clone()
     }
+}
+
+/// A guard that lets deliveries reach the test's own receivers at `urls`
+/// (loopback addresses, refused unless listed).
+fn allowing(urls: &[&str]) -> Guard {
+    let entries: Vec<String> = urls
+        .iter()
+        .map(|u| {
+            let url = reqwest::Url::parse(u).unwrap();
+            format!("{}:{}", url.host_str().unwrap(), url.port().unwrap())
+        })
+        .collect();
+    Guard::new(&entries, Vec::new()).unwrap()
 }
 
 /// A URL where nothing listens: a port bound, then let go.
@@ -178,6 +192,17 @@ fn close_to(a: DateTime<Utc>, b: DateTime<Utc>) -> bool {
     (a - b).num_milliseconds().abs() <= 1
 }
 
+/// Whether `next` is `secs` after a failure at `failed` (at or after `from`,
+/// within a second for the attempt itself), lengthened by at most the
+/// jitter.
+fn backed_off(next: DateTime<Utc>, from: DateTime<Utc>, secs: i64) -> bool {
+    let wait = chrono::Duration::seconds(secs);
+    let jitter = chrono::Duration::milliseconds(
+        (wait.num_milliseconds() as f64 * sanse::pushes::webhook::JITTER) as i64,
+    );
+    next >= from + wait && next <= from + wait + jitter + chrono::Duration::seconds(1)
+}
+
 #[tokio::test]
 async fn deliveries_are_signed_and_accepted_once() {
     let app = TestApp::new().await;
@@ -204,7 +229,7 @@ async fn deliveries_are_signed_and_accepted_once() {
     assert_eq!(x_deliveries, 0, "department X has no webhook");
 
     // Two workers at once: each row is claimed by one of them.
-    let http = client();
+    let http = allowing(&[&receiver.url]);
     let now = app.state.clock.now();
     let (a, b) = tokio::join!(
         deliver_due(&app.db, &http, now),
@@ -291,7 +316,8 @@ async fn failures_back_off_and_each_event_is_accepted_exactly_once() {
     set_webhook(&app, y, Some(&down), &secret).await;
     let s = push_scene(&app).await;
     let pushes = [s.push_y_a, s.push_y_b];
-    let http = client();
+    let receiver = Receiver::start(500).await;
+    let http = allowing(&[&down, &receiver.url]);
 
     // Down: connection refused.
     let t0 = app.state.clock.now();
@@ -304,10 +330,11 @@ async fn failures_back_off_and_each_event_is_accepted_exactly_once() {
         let error = row.last_error.clone().unwrap();
         assert!(error.contains("connect"), "{error}");
         assert!(!error.contains(&down), "no URL in the error: {error}");
-        assert!(close_to(
-            row.next_attempt_at,
-            t0 + chrono::Duration::seconds(10)
-        ));
+        assert!(
+            backed_off(row.next_attempt_at, t0, 10),
+            "{}",
+            row.next_attempt_at
+        );
         event_ids.insert(push_id, row.event_id);
     }
     assert_eq!(
@@ -319,9 +346,8 @@ async fn failures_back_off_and_each_event_is_accepted_exactly_once() {
     );
 
     // Flaky: the receiver is up but answers 500.
-    let receiver = Receiver::start(500).await;
     set_webhook(&app, y, Some(&receiver.url), &secret).await;
-    let t1 = t0 + chrono::Duration::seconds(11);
+    let t1 = t0 + chrono::Duration::seconds(12);
     assert_eq!(deliver_due(&app.db, &http, t1).await.unwrap(), 2);
     for push_id in pushes {
         let row = delivery(&app, push_id).await;
@@ -329,7 +355,7 @@ async fn failures_back_off_and_each_event_is_accepted_exactly_once() {
         assert_eq!(row.last_status, Some(500));
         assert!(row.last_error.as_deref().unwrap().contains("500"));
         assert!(
-            close_to(row.next_attempt_at, t1 + chrono::Duration::seconds(20)),
+            backed_off(row.next_attempt_at, t1, 20),
             "twice as long: {} vs {t1}",
             row.next_attempt_at
         );
@@ -344,7 +370,7 @@ async fn failures_back_off_and_each_event_is_accepted_exactly_once() {
 
     // Back: accepted.
     receiver.answer(200);
-    let t2 = t1 + chrono::Duration::seconds(21);
+    let t2 = t1 + chrono::Duration::seconds(23);
     assert_eq!(deliver_due(&app.db, &http, t2).await.unwrap(), 2);
     assert_eq!(
         deliver_due(&app.db, &http, t2 + chrono::Duration::days(1))
@@ -389,7 +415,7 @@ async fn a_delivery_claimed_but_never_finished_is_delivered_later_with_its_event
     let secret = sanse::pushes::token::webhook_secret();
     set_webhook(&app, app.fixture.department_y, Some(&receiver.url), &secret).await;
     let s = push_scene(&app).await;
-    let http = client();
+    let http = allowing(&[&receiver.url]);
     let before = delivery(&app, s.push_y_a).await;
 
     // A worker claims the rows and dies before posting.
@@ -433,7 +459,7 @@ async fn deliveries_are_cancelled_when_the_webhook_is_gone() {
     let y = app.fixture.department_y;
     set_webhook(&app, y, Some(&receiver.url), &secret).await;
     let s = push_scene(&app).await;
-    let http = client();
+    let http = allowing(&[&receiver.url]);
     let now = app.state.clock.now();
 
     // Department disabled: nothing is sent.
@@ -484,7 +510,8 @@ async fn the_worker_delivers_new_pushes_by_itself_and_stops_when_closing() {
     let secret = sanse::pushes::token::webhook_secret();
     set_webhook(&app, app.fixture.department_y, Some(&receiver.url), &secret).await;
     let (closing, closing_rx) = tokio::sync::watch::channel(false);
-    let worker = spawn_worker(app.db.clone(), app.state.clock.clone(), closing_rx);
+    let guard = allowing(&[&receiver.url]);
+    let worker = spawn_worker(app.db.clone(), app.state.clock.clone(), guard, closing_rx);
     // Let it start listening and go idle.
     tokio::time::sleep(Duration::from_millis(500)).await;
 
@@ -516,4 +543,178 @@ async fn the_worker_delivers_new_pushes_by_itself_and_stops_when_closing() {
         .expect("the worker stops when closing")
         .unwrap();
     assert_eq!(receiver.received().len(), 2, "nothing sent twice");
+}
+
+/// A receiver that answers every request with a redirect to `to`.
+async fn redirecting_to(to: String) -> Receiver {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let r = Receiver {
+        url: format!("http://127.0.0.1:{port}/hooks/sanse"),
+        status: Arc::new(AtomicU16::new(302)),
+        log: log.clone(),
+    };
+    let app = Router::new().route(
+        "/hooks/sanse",
+        post(move |headers: HeaderMap, body: Bytes| {
+            let (to, log) = (to.clone(), log.clone());
+            async move {
+                log.lock().unwrap().push(Received {
+                    headers,
+                    body: body.to_vec(),
+                    answered: 302,
+                });
+                (StatusCode::FOUND, [(axum::http::header::LOCATION, to)])
+            }
+        }),
+    );
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    r
+}
+
+#[tokio::test]
+async fn a_redirect_is_not_followed_and_an_unlisted_internal_receiver_is_never_reached() {
+    let app = TestApp::new().await;
+    let secret = sanse::pushes::token::webhook_secret();
+    let y = app.fixture.department_y;
+    // The internal service a redirect points to (refused: not listed).
+    let internal = Receiver::start(200).await;
+    let redirector = redirecting_to(internal.url.clone()).await;
+    set_webhook(&app, y, Some(&redirector.url), &secret).await;
+    let s = push_scene(&app).await;
+    let now = app.state.clock.now();
+    // Only the redirecting receiver is on the allow-list.
+    let guard = allowing(&[&redirector.url]);
+    assert_eq!(deliver_due(&app.db, &guard, now).await.unwrap(), 2);
+    assert_eq!(redirector.received().len(), 2);
+    assert!(internal.received().is_empty(), "the redirect was followed");
+    let row = delivery(&app, s.push_y_a).await;
+    assert_eq!(
+        (row.status.as_str(), row.last_status),
+        ("pending", Some(302))
+    );
+
+    // Pointed at the internal receiver itself (bypassing the form): the
+    // delivery worker refuses it too, before connecting — over plain http
+    // and over https alike.
+    set_webhook(&app, y, Some(&internal.url), &secret).await;
+    let later = row.next_attempt_at + chrono::Duration::seconds(5);
+    assert_eq!(deliver_due(&app.db, &guard, later).await.unwrap(), 2);
+    let row = delivery(&app, s.push_y_a).await;
+    assert_eq!(row.last_error.as_deref(), Some("refused: plain http"));
+    let https = internal.url.replacen("http://", "https://", 1);
+    set_webhook(&app, y, Some(&https), &secret).await;
+    let later = row.next_attempt_at + chrono::Duration::seconds(5);
+    assert_eq!(deliver_due(&app.db, &guard, later).await.unwrap(), 2);
+    assert!(
+        internal.received().is_empty(),
+        "an unlisted address was reached"
+    );
+    let row = delivery(&app, s.push_y_a).await;
+    assert_eq!(row.status, "pending");
+    assert_eq!(row.last_status, None);
+    assert_eq!(row.last_error.as_deref(), Some("refused: internal address"));
+}
+
+/// A receiver that answers only after `delay` (longer than the timeout).
+async fn slow_receiver(delay: Duration) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let app = Router::new().route(
+        "/hooks/sanse",
+        post(move || async move {
+            tokio::time::sleep(delay).await;
+            StatusCode::OK
+        }),
+    );
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://127.0.0.1:{port}/hooks/sanse")
+}
+
+#[tokio::test]
+async fn the_wait_counts_from_the_failure_and_a_delivery_dies_after_its_attempts() {
+    let app = TestApp::new().await;
+    let secret = sanse::pushes::token::webhook_secret();
+    let y = app.fixture.department_y;
+    let slow = slow_receiver(Duration::from_secs(30)).await;
+    set_webhook(&app, y, Some(&slow), &secret).await;
+    let s = push_scene(&app).await;
+    let t0 = app.state.clock.now();
+    let guard = allowing(&[&slow]);
+    let started = Instant::now();
+    assert_eq!(deliver_due(&app.db, &guard, t0).await.unwrap(), 2);
+    let took = started.elapsed();
+    assert!(took >= sanse::pushes::webhook::TIMEOUT, "{took:?}");
+    let row = delivery(&app, s.push_y_a).await;
+    assert!(row.last_error.as_deref().unwrap().contains("timed out"));
+    // The attempt took the whole timeout; the first wait (10 s) starts
+    // after it.
+    let failed = t0 + chrono::Duration::from_std(sanse::pushes::webhook::TIMEOUT).unwrap();
+    assert!(
+        row.next_attempt_at >= failed + chrono::Duration::seconds(10),
+        "retried {} after the start, before the backoff after the failure",
+        row.next_attempt_at - t0
+    );
+    let latest = t0 + chrono::Duration::from_std(took).unwrap() + chrono::Duration::seconds(11);
+    assert!(
+        row.next_attempt_at <= latest,
+        "{}",
+        row.next_attempt_at - t0
+    );
+
+    // One attempt short of the limit, then a refused connection: dead.
+    let down = refused_url().await;
+    set_webhook(&app, y, Some(&down), &secret).await;
+    sqlx::query("update webhook_delivery set attempts = $1 where push_id = $2")
+        .bind(sanse::pushes::webhook::MAX_ATTEMPTS - 1)
+        .bind(s.push_y_a)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let guard = allowing(&[&down]);
+    let t1 = row.next_attempt_at + chrono::Duration::seconds(5);
+    deliver_due(&app.db, &guard, t1).await.unwrap();
+    let dead = delivery(&app, s.push_y_a).await;
+    assert_eq!(
+        (dead.status.as_str(), dead.attempts),
+        ("dead", sanse::pushes::webhook::MAX_ATTEMPTS)
+    );
+    let audited: i64 = sqlx::query_scalar(
+        "select count(*) from audit_event where action = 'webhook_delivery.dead' and entity_id = $1",
+    )
+    .bind(dead.webhook_delivery_id)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(audited, 1);
+    // Never tried again by itself.
+    let much_later = t1 + chrono::Duration::days(2);
+    let tried = deliver_due(&app.db, &guard, much_later).await.unwrap();
+    assert_eq!(tried, 1, "only the other delivery, still pending");
+    assert_eq!(delivery(&app, s.push_y_a).await.attempts, dead.attempts);
+
+    // Shown as given up, with "retry now", which works.
+    let mut admin = app.login("admin").await;
+    let page = admin.get(&format!("/admin/departments/{y}")).await;
+    let shown = page
+        .text_of_id(&format!("delivery-{}", dead.webhook_delivery_id))
+        .unwrap();
+    assert!(shown.contains("已放弃"), "{shown}");
+    let retry = format!(
+        "/admin/departments/{y}/deliveries/{}/retry",
+        dead.webhook_delivery_id
+    );
+    assert!(page.body.contains(&format!("{retry}\"")));
+    let receiver = Receiver::start(200).await;
+    set_webhook(&app, y, Some(&receiver.url), &secret).await;
+    let resp = admin.post(&retry, &[]).await;
+    assert_eq!(resp.status, StatusCode::SEE_OTHER);
+    let again = delivery(&app, s.push_y_a).await;
+    assert_eq!(again.status, "pending");
+    let guard = allowing(&[&receiver.url]);
+    let now = app.state.clock.now().max(again.next_attempt_at);
+    assert!(deliver_due(&app.db, &guard, now).await.unwrap() >= 1);
+    assert_eq!(delivery(&app, s.push_y_a).await.status, "delivered");
+    assert_eq!(receiver.received().len(), 1);
 }
