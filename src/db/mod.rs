@@ -41,6 +41,14 @@ pub async fn connect(options: PgConnectOptions, max_connections: u32) -> sqlx::R
     pool_options(max_connections).connect_with(options).await
 }
 
+/// The database answers a query.
+pub async fn ping(pool: &PgPool) -> sqlx::Result<()> {
+    sqlx::query_scalar!(r#"select 1 as "one!""#)
+        .fetch_one(pool)
+        .await
+        .map(|_| ())
+}
+
 /// Whether the database holds any enterprise or account (a restore asks
 /// before it replaces them).
 pub async fn holds_data(pool: &PgPool) -> sqlx::Result<bool> {

@@ -12,8 +12,7 @@
 //! [`enterprises`]; the webhook deliveries send the very same objects.
 
 use axum::Router;
-use axum::extract::rejection::PathRejection;
-use axum::extract::{FromRequestParts, Path, RawQuery, State};
+use axum::extract::{FromRequestParts, RawQuery, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -23,10 +22,14 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 
 use crate::AppState;
+use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::ids::PushId;
 use crate::level::Level;
+use crate::web::IdPath;
 use crate::web::request_lang;
 
+use super::queries::api::{self as queries, ItemRow, PushRow};
 use super::token;
 
 /// Items per page unless `per_page` says otherwise.
@@ -170,24 +173,6 @@ pub fn reason_lines(reasons: &serde_json::Value) -> Vec<ReasonLine> {
         .collect()
 }
 
-struct PushRow {
-    push_id: i64,
-    quarter: String,
-    station_code: String,
-    station_name: String,
-    station_name_en: String,
-    revision: i32,
-    reason: String,
-    created_at: DateTime<Utc>,
-    green: i32,
-    yellow: i32,
-    red: i32,
-    added: i32,
-    changed: i32,
-    removed: i32,
-    acknowledged_at: Option<DateTime<Utc>>,
-}
-
 impl From<PushRow> for ApiPush {
     fn from(r: PushRow) -> ApiPush {
         ApiPush {
@@ -216,71 +201,6 @@ impl From<PushRow> for ApiPush {
     }
 }
 
-/// One push of the department, or None (unknown, or another department's).
-pub async fn push(db: &PgPool, department_id: i64, push_id: i64) -> sqlx::Result<Option<ApiPush>> {
-    let row = sqlx::query_as!(
-        PushRow,
-        r#"select p.push_id, p.quarter, s.code as station_code, s.name as station_name,
-                  s.name_en as station_name_en, p.revision, p.reason, p.created_at,
-                  p.green, p.yellow, p.red, p.added, p.changed, p.removed, p.acknowledged_at
-           from push p join station s using (station_id)
-           where p.department_id = $1 and p.push_id = $2"#,
-        department_id,
-        push_id
-    )
-    .fetch_optional(db)
-    .await?;
-    Ok(row.map(ApiPush::from))
-}
-
-/// A page of the department's pushes, newest first, and how many it has.
-pub async fn pushes(
-    db: &PgPool,
-    department_id: i64,
-    limit: i64,
-    offset: i64,
-) -> sqlx::Result<(Vec<ApiPush>, i64)> {
-    let total = sqlx::query_scalar!(
-        r#"select count(*) as "n!" from push where department_id = $1"#,
-        department_id
-    )
-    .fetch_one(db)
-    .await?;
-    let rows = sqlx::query_as!(
-        PushRow,
-        r#"select p.push_id, p.quarter, s.code as station_code, s.name as station_name,
-                  s.name_en as station_name_en, p.revision, p.reason, p.created_at,
-                  p.green, p.yellow, p.red, p.added, p.changed, p.removed, p.acknowledged_at
-           from push p join station s using (station_id)
-           where p.department_id = $1
-           order by p.push_id desc
-           limit $2 offset $3"#,
-        department_id,
-        limit,
-        offset
-    )
-    .fetch_all(db)
-    .await?;
-    Ok((rows.into_iter().map(ApiPush::from).collect(), total))
-}
-
-struct ItemRow {
-    enterprise_id: i64,
-    name: String,
-    credit_code: String,
-    address: String,
-    industry_code: String,
-    industry_name: String,
-    industry_name_en: String,
-    level: Level,
-    previous_level: Option<Level>,
-    safety: i32,
-    hazards: i32,
-    cases: i32,
-    total: i32,
-    reasons: serde_json::Value,
-}
-
 impl From<ItemRow> for ApiEnterprise {
     fn from(r: ItemRow) -> ApiEnterprise {
         ApiEnterprise {
@@ -306,22 +226,25 @@ impl From<ItemRow> for ApiEnterprise {
     }
 }
 
-/// How many enterprises a push carries (of `level`, if given). The caller
-/// has checked that the push is the department's.
-pub async fn enterprise_count(
-    db: &PgPool,
-    push_id: i64,
-    level: Option<Level>,
-) -> sqlx::Result<i64> {
-    sqlx::query_scalar!(
-        r#"select count(*) as "n!" from push_item
-           where push_id = $1 and ($2::tier_level is null or level = $2)"#,
-        push_id,
-        level as Option<Level>
-    )
-    .fetch_one(db)
-    .await
+/// One push of the department, or None (unknown, or another department's).
+pub async fn push(db: &PgPool, department_id: i64, push_id: i64) -> sqlx::Result<Option<ApiPush>> {
+    Ok(queries::push(db, department_id, push_id)
+        .await?
+        .map(ApiPush::from))
 }
+
+/// A page of the department's pushes, newest first, and how many it has.
+pub async fn pushes(
+    db: &PgPool,
+    department_id: i64,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<(Vec<ApiPush>, i64)> {
+    let (rows, total) = queries::pushes(db, department_id, limit, offset).await?;
+    Ok((rows.into_iter().map(ApiPush::from).collect(), total))
+}
+
+pub use queries::enterprise_count;
 
 /// A push's enterprises (of `level`, if given): red, yellow, green, then by
 /// name; `limit` None for all of them. The caller has checked that the push
@@ -333,23 +256,7 @@ pub async fn enterprises(
     limit: Option<i64>,
     offset: i64,
 ) -> sqlx::Result<Vec<ApiEnterprise>> {
-    let rows = sqlx::query_as!(
-        ItemRow,
-        r#"select pi.enterprise_id, pi.name, pi.credit_code, pi.address,
-                  pi.industry_code, i.name as industry_name, i.name_en as industry_name_en,
-                  pi.level as "level: Level", pi.previous_level as "previous_level: Level",
-                  pi.safety, pi.hazards, pi.cases, pi.total, pi.reasons
-           from push_item pi join industry i on i.code = pi.industry_code
-           where pi.push_id = $1 and ($2::tier_level is null or pi.level = $2)
-           order by pi.level desc, pi.name, pi.enterprise_id
-           limit $3 offset $4"#,
-        push_id,
-        level as Option<Level>,
-        limit,
-        offset
-    )
-    .fetch_all(db)
-    .await?;
+    let rows = queries::items(db, push_id, level, limit, offset).await?;
     Ok(rows.into_iter().map(ApiEnterprise::from).collect())
 }
 
@@ -611,28 +518,9 @@ impl FromRequestParts<AppState> for ApiClient {
         let now = state.clock.now();
         // The token is found by its hash (no comparison to time); its
         // last use is written at most once a minute, in the same statement.
-        let department_id = sqlx::query_scalar!(
-            r#"with found as (
-                   select t.api_token_id, t.department_id, t.last_used_at
-                   from api_token t join department d using (department_id)
-                   where t.token_hash = $1 and t.revoked_at is null and d.disabled_at is null
-               ),
-               touched as (
-                   update api_token t set last_used_at = $2
-                   from found f
-                   where t.api_token_id = f.api_token_id
-                     and (f.last_used_at is null
-                          or f.last_used_at < $2::timestamptz - make_interval(secs => $3))
-                   returning 1
-               )
-               select department_id from found"#,
-            hash,
-            now,
-            LAST_USED_EVERY_SECS
-        )
-        .fetch_optional(&state.db)
-        .await
-        .map_err(|err| ApiError::db(err, lang))?;
+        let department_id = queries::token_department(&state.db, &hash, now, LAST_USED_EVERY_SECS)
+            .await
+            .map_err(|err| ApiError::db(err, lang))?;
         match department_id {
             Some(department_id) => Ok(ApiClient {
                 department_id,
@@ -729,9 +617,9 @@ impl Paging {
 
 /// A push id from the path; anything but a positive whole number is
 /// simply not found.
-fn push_id(path: Result<Path<String>, PathRejection>, lang: Lang) -> Result<i64, ApiError> {
+fn push_id(path: Result<IdPath<PushId>, AppError>, lang: Lang) -> Result<i64, ApiError> {
     path.ok()
-        .and_then(|Path(raw)| raw.parse::<i64>().ok())
+        .map(|IdPath(id)| id.get())
         .filter(|id| *id > 0)
         .ok_or_else(|| ApiError::new(ApiErrorKind::NotFound, lang))
 }
@@ -773,7 +661,7 @@ async fn list_pushes(
 async fn show_push(
     State(state): State<AppState>,
     client: ApiClient,
-    path: Result<Path<String>, PathRejection>,
+    path: Result<IdPath<PushId>, AppError>,
 ) -> Result<Response, ApiError> {
     let lang = client.lang;
     let id = push_id(path, lang)?;
@@ -787,7 +675,7 @@ async fn show_push(
 async fn list_enterprises(
     State(state): State<AppState>,
     client: ApiClient,
-    path: Result<Path<String>, PathRejection>,
+    path: Result<IdPath<PushId>, AppError>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     let lang = client.lang;

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -31,11 +31,12 @@ use crate::auth::DepartmentUser;
 use crate::enterprises::Industry;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
+use crate::ids::{EnterpriseId, PushId};
 use crate::level::{self, Level};
 use crate::scoring::Quarter;
 use crate::web::form::{self, FieldErrors, Fields};
 use crate::web::paging::Paging;
-use crate::web::{Flash, PageCtx, RequestCtx, parse_id, redirect_with_flash};
+use crate::web::{Flash, IdPath, PageCtx, RequestCtx, redirect_with_flash};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -281,10 +282,10 @@ async fn show(
     State(state): State<AppState>,
     ctx: PageCtx,
     me: DepartmentUser,
-    Path(push_id): Path<String>,
+    IdPath(push_id): IdPath<PushId>,
     Query(query): Query<ItemQuery>,
 ) -> AppResult<DashboardPage> {
-    let push_id = parse_id(&push_id)?;
+    let push_id = push_id.get();
     dashboard(&state, ctx, &me, Some(push_id), query).await
 }
 
@@ -292,10 +293,10 @@ async fn export(
     State(state): State<AppState>,
     req: RequestCtx,
     me: DepartmentUser,
-    Path(push_id): Path<String>,
+    IdPath(push_id): IdPath<PushId>,
     Query(query): Query<ItemQuery>,
 ) -> AppResult<Response> {
-    let push = queries::push(&state.db, me.scope.id(), parse_id(&push_id)?)
+    let push = queries::push(&state.db, me.scope.id(), push_id.get())
         .await?
         .ok_or(AppError::NotFound)?;
     let rows = queries::items(&state.db, push.push_id, &query.filter(), None, 0).await?;
@@ -347,9 +348,9 @@ async fn acknowledge(
     State(state): State<AppState>,
     req: RequestCtx,
     me: DepartmentUser,
-    Path(push_id): Path<String>,
+    IdPath(push_id): IdPath<PushId>,
 ) -> AppResult<Response> {
-    let push = queries::push(&state.db, me.scope.id(), parse_id(&push_id)?)
+    let push = queries::push(&state.db, me.scope.id(), push_id.get())
         .await?
         .ok_or(AppError::NotFound)?;
     let mut tx = state.db.begin().await?;
@@ -498,10 +499,10 @@ fn earliest_action_day(push: &PushRow) -> NaiveDate {
 async fn load_item(
     state: &AppState,
     me: &DepartmentUser,
-    push_id: &str,
-    enterprise_id: &str,
+    push_id: PushId,
+    enterprise_id: EnterpriseId,
 ) -> AppResult<(PushRow, ItemRow, Vec<ActionRow>)> {
-    let (push_id, enterprise_id) = (parse_id(push_id)?, parse_id(enterprise_id)?);
+    let (push_id, enterprise_id) = (push_id.get(), enterprise_id.get());
     let (push, item, actions) = tokio::try_join!(
         queries::push(&state.db, me.scope.id(), push_id),
         queries::item(&state.db, me.scope.id(), push_id, enterprise_id),
@@ -521,9 +522,9 @@ async fn item_page(
     State(state): State<AppState>,
     ctx: PageCtx,
     me: DepartmentUser,
-    Path((push_id, enterprise_id)): Path<(String, String)>,
+    IdPath((push_id, enterprise_id)): IdPath<(PushId, EnterpriseId)>,
 ) -> AppResult<ItemPage> {
-    let (push, item, actions) = load_item(&state, &me, &push_id, &enterprise_id).await?;
+    let (push, item, actions) = load_item(&state, &me, push_id, enterprise_id).await?;
     let today = state.clock.today();
     Ok(ItemPage {
         tx: text(ctx.lang),
@@ -546,10 +547,10 @@ async fn record_action(
     State(state): State<AppState>,
     req: RequestCtx,
     me: DepartmentUser,
-    Path((push_id, enterprise_id)): Path<(String, String)>,
+    IdPath((push_id, enterprise_id)): IdPath<(PushId, EnterpriseId)>,
     Form(form): Form<ActionForm>,
 ) -> AppResult<Response> {
-    let (push, item, actions) = load_item(&state, &me, &push_id, &enterprise_id).await?;
+    let (push, item, actions) = load_item(&state, &me, push_id, enterprise_id).await?;
     let today = state.clock.today();
     let tx_text = text(req.lang);
     let token_ok = form::valid_form_token(&form.form_token);
@@ -583,13 +584,7 @@ async fn record_action(
         push.push_id, item.enterprise_id
     );
     let mut tx = state.db.begin().await?;
-    let station_id = sqlx::query_scalar!(
-        "select station_id from push where push_id = $1 and department_id = $2",
-        push.push_id,
-        me.scope.id()
-    )
-    .fetch_one(&mut *tx)
-    .await?;
+    let station_id = queries::station_of_push(&mut tx, me.scope.id(), push.push_id).await?;
     if form::already_submitted(
         &mut tx,
         crate::ids::StationId(station_id),
@@ -601,22 +596,17 @@ async fn record_action(
     {
         return Ok(redirect_with_flash(&to, Flash::Saved));
     }
-    let id = sqlx::query_scalar!(
-        "insert into coordinated_action (push_id, enterprise_id, department_id, station_id, kind,
-                                         acted_on, note, recorded_by)
-         values ($1, $2, $3, $4, $5::text::action_kind, $6, $7, $8)
-         returning coordinated_action_id",
-        push.push_id,
-        item.enterprise_id,
-        me.scope.id(),
+    let action = queries::NewAction {
+        push_id: push.push_id,
+        enterprise_id: item.enterprise_id,
+        department_id: me.scope.id(),
         station_id,
-        input.kind,
-        input.acted_on,
-        input.note,
-        me.user.user_id
-    )
-    .fetch_one(&mut *tx)
-    .await?;
+        kind: input.kind,
+        acted_on: input.acted_on,
+        note: &input.note,
+        recorded_by: me.user.user_id,
+    };
+    let id = queries::insert_action(&mut tx, &action).await?;
     form::remember_submission(
         &mut tx,
         crate::ids::StationId(station_id),

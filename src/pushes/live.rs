@@ -11,7 +11,7 @@ use sqlx::PgPool;
 use sqlx::postgres::PgListener;
 use tokio::sync::{broadcast, watch};
 
-use super::outbox::PUSH_CHANNEL;
+use super::queries::outbox::PUSH_CHANNEL;
 
 /// What a dashboard is told.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

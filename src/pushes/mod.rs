@@ -6,12 +6,12 @@ pub mod api;
 pub mod dashboard;
 pub mod guard;
 pub mod live;
-pub mod outbox;
 pub mod token;
 pub mod webhook;
 
 pub use live::{Live, LiveEvent, spawn_listener};
-pub use outbox::{PUSH_CHANNEL, WEBHOOK_CHANNEL, Written, write_pushes};
+pub use queries::outbox::{PUSH_CHANNEL, WEBHOOK_CHANNEL, Written, write_pushes};
+pub use queries::receivers;
 
 pub fn router() -> axum::Router<crate::AppState> {
     dashboard::router()

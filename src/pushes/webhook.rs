@@ -26,14 +26,13 @@ use tokio::sync::{Notify, watch};
 
 use super::api::{self, ApiEnterprise, ApiPush};
 use super::guard::{Guard, Target};
-use super::outbox::WEBHOOK_CHANNEL;
+use super::queries::outbox::WEBHOOK_CHANNEL;
+use super::queries::webhook as queries;
 use crate::clock::Clock;
 use crate::random;
 
 /// The event type of a new push.
 pub const EVENT_PUSH_CREATED: &str = "push.created";
-/// How long a claimed row is left to its worker before another may retry it.
-pub const LEASE_SECS: i64 = 120;
 /// How long the receiver has to answer.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
 /// The first retry waits this long; each further one twice as long...
@@ -140,51 +139,7 @@ pub async fn event(
     }))
 }
 
-/// A row claimed for delivery, with where it goes.
-#[derive(Debug, Clone)]
-pub struct Claimed {
-    pub webhook_delivery_id: i64,
-    pub push_id: i64,
-    pub department_id: i64,
-    pub event_id: String,
-    /// Attempts before this one.
-    pub attempts: i32,
-    pub webhook_url: Option<String>,
-    pub webhook_secret: Option<String>,
-    pub department_disabled: bool,
-}
-
-/// Claim up to `limit` due rows: move their next attempt one lease ahead
-/// and commit (a statement of its own), so that no other worker takes them
-/// while they are being delivered, and a worker that dies leaves them to be
-/// retried when the lease is over.
-pub async fn claim_due(db: &PgPool, now: DateTime<Utc>, limit: i64) -> sqlx::Result<Vec<Claimed>> {
-    let lease_end = now + chrono::Duration::seconds(LEASE_SECS);
-    sqlx::query_as!(
-        Claimed,
-        r#"with due as (
-               select webhook_delivery_id from webhook_delivery
-               where status = 'pending' and next_attempt_at <= $1
-               order by next_attempt_at, webhook_delivery_id
-               limit $3
-               for update skip locked
-           )
-           update webhook_delivery w set next_attempt_at = $2
-           from due, department d
-           where w.webhook_delivery_id = due.webhook_delivery_id
-             and d.department_id = w.department_id
-           returning w.webhook_delivery_id as "webhook_delivery_id!", w.push_id as "push_id!",
-                     w.department_id as "department_id!", w.event_id::text as "event_id!",
-                     w.attempts as "attempts!", d.webhook_url as "webhook_url?",
-                     d.webhook_secret as "webhook_secret?",
-                     d.disabled_at is not null as "department_disabled!""#,
-        now,
-        lease_end,
-        limit
-    )
-    .fetch_all(db)
-    .await
-}
+pub use super::queries::webhook::{Claimed, LEASE_SECS, claim_due};
 
 /// Deliver every due row: claim, post, record. Returns how many were
 /// attempted (posted); rows whose department lost its webhook or was
@@ -295,33 +250,18 @@ async fn deliver_one(
     let failed_at = now + chrono::Duration::from_std(took).unwrap_or_default();
     let next_attempt_at = failed_at + backoff_with_jitter(attempts);
     let dead = !delivered && attempts >= MAX_ATTEMPTS;
-    sqlx::query!(
-        r#"with attempt as (
-               insert into webhook_attempt (webhook_delivery_id, at, status, error, duration_ms)
-               values ($1, $2, $3, $4, $5)
-           )
-           update webhook_delivery
-           set attempts = attempts + 1,
-               last_attempt_at = $2,
-               last_status = $3,
-               last_error = $4,
-               status = case when $6 then 'delivered'::delivery_status
-                             when $8 then 'dead'::delivery_status else status end,
-               delivered_at = case when $6 then $2 else delivered_at end,
-               next_attempt_at = case when $6 then next_attempt_at else $7 end
-           where webhook_delivery_id = $1"#,
-        c.webhook_delivery_id,
-        now,
+    let attempt = queries::Attempt {
+        at: now,
         status,
-        error,
+        error: error.as_deref(),
         duration_ms,
         delivered,
         next_attempt_at,
-        dead
-    )
-    .execute(db)
-    .await
-    .context("recording a webhook attempt")?;
+        dead,
+    };
+    queries::record_attempt(db, c.webhook_delivery_id, &attempt)
+        .await
+        .context("recording a webhook attempt")?;
     if dead {
         let summary = format!("event {} dead after {attempts} attempts", c.event_id);
         let event = crate::audit::Event {
@@ -354,15 +294,9 @@ async fn deliver_one(
 }
 
 async fn cancel(db: &PgPool, webhook_delivery_id: i64, why: &str) -> anyhow::Result<()> {
-    sqlx::query!(
-        "update webhook_delivery set status = 'cancelled', last_error = $2
-         where webhook_delivery_id = $1 and status = 'pending'",
-        webhook_delivery_id,
-        why
-    )
-    .execute(db)
-    .await
-    .context("cancelling a webhook delivery")?;
+    queries::cancel(db, webhook_delivery_id, why)
+        .await
+        .context("cancelling a webhook delivery")?;
     tracing::info!(webhook_delivery_id, why, "webhook delivery cancelled");
     Ok(())
 }
@@ -396,11 +330,7 @@ fn describe(err: &reqwest::Error) -> String {
 /// How long the worker may sleep: until the next pending row is due, at
 /// most [`IDLE_POLL`].
 async fn next_wait(db: &PgPool, now: DateTime<Utc>) -> Duration {
-    let next = sqlx::query_scalar!(
-        "select min(next_attempt_at) from webhook_delivery where status = 'pending'"
-    )
-    .fetch_one(db)
-    .await;
+    let next = queries::next_due(db).await;
     match next {
         Ok(Some(at)) => (at - now)
             .to_std()

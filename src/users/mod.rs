@@ -4,6 +4,11 @@
 
 mod queries;
 
+pub use queries::{
+    DeptUser, department_users, insert_department_user, set_department_user_disabled,
+    username_taken,
+};
+
 use sqlx::{PgConnection, PgPool};
 
 use crate::audit::{self, Event};

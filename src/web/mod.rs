@@ -72,14 +72,6 @@ pub fn client_addr(
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
-/// A record id from the path; anything else is a 404, like a missing record.
-pub fn parse_id(raw: &str) -> Result<i64, crate::error::AppError> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or(crate::error::AppError::NotFound)
-}
-
 /// Only same-site relative paths may be redirect targets.
 pub fn safe_next(next: Option<&str>) -> Option<String> {
     let next = next?.trim();

@@ -1,5 +1,13 @@
-//! The SQL of the department pages. Every query takes the department, so a
-//! push of another department is simply not found.
+//! The SQL of pushes. This file: the department pages (every query takes
+//! the department, so a push of another department is simply not found);
+//! `api`: the JSON API's; `outbox`: writing pushes at publication;
+//! `webhook`: the delivery worker's; `receivers`: a department's tokens,
+//! webhook and deliveries, for its admin page.
+
+pub mod api;
+pub mod outbox;
+pub mod receivers;
+pub mod webhook;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgPool};
@@ -323,5 +331,53 @@ pub async fn unacknowledged(
         before
     )
     .fetch_all(db)
+    .await
+}
+
+/// The station a push of the department came from.
+pub async fn station_of_push(
+    conn: &mut PgConnection,
+    department_id: i64,
+    push_id: i64,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        "select station_id from push where push_id = $1 and department_id = $2",
+        push_id,
+        department_id
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// A coordinated action as recorded by a department user.
+#[derive(Debug)]
+pub struct NewAction<'a> {
+    pub push_id: i64,
+    pub enterprise_id: i64,
+    pub department_id: i64,
+    pub station_id: i64,
+    pub kind: &'a str,
+    pub acted_on: NaiveDate,
+    pub note: &'a str,
+    pub recorded_by: i64,
+}
+
+/// Record a coordinated action; returns its id.
+pub async fn insert_action(conn: &mut PgConnection, a: &NewAction<'_>) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        "insert into coordinated_action (push_id, enterprise_id, department_id, station_id, kind,
+                                         acted_on, note, recorded_by)
+         values ($1, $2, $3, $4, $5::text::action_kind, $6, $7, $8)
+         returning coordinated_action_id",
+        a.push_id,
+        a.enterprise_id,
+        a.department_id,
+        a.station_id,
+        a.kind,
+        a.acted_on,
+        a.note,
+        a.recorded_by
+    )
+    .fetch_one(conn)
     .await
 }
