@@ -116,16 +116,6 @@ impl FormPage {
     }
 }
 
-async fn enterprise(
-    db: &PgPool,
-    station: StationScope,
-    id: EnterpriseId,
-) -> AppResult<EnterpriseBrief> {
-    enterprises::brief(db, station, id)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
 pub(super) async fn dispute(
     db: &PgPool,
     station: StationScope,
@@ -142,7 +132,7 @@ pub(super) async fn new_form(
     me: StationUser,
     IdPath(enterprise_id): IdPath<EnterpriseId>,
 ) -> AppResult<FormPage> {
-    let enterprise = enterprise(&state.db, me.scope, enterprise_id).await?;
+    let enterprise = enterprises::brief_or_not_found(&state.db, me.scope, enterprise_id).await?;
     let form = DisputeForm {
         reported_on: state.clock.today().to_string(),
         form_token: form::new_form_token(),
@@ -159,7 +149,7 @@ pub(super) async fn create(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let form = DisputeForm::from_pairs(pairs);
-    let enterprise = enterprise(&state.db, me.scope, enterprise_id).await?;
+    let enterprise = enterprises::brief_or_not_found(&state.db, me.scope, enterprise_id).await?;
     let token_ok = form::valid_form_token(&form.form_token);
     let input = match form.validate(req.lang, state.clock.today(), None) {
         Ok(input) if token_ok => input,
@@ -202,7 +192,9 @@ pub(super) async fn edit_form(
     IdPath(id): IdPath<DisputeId>,
 ) -> AppResult<FormPage> {
     let dispute = dispute(&state.db, me.scope, id).await?;
-    let enterprise = enterprise(&state.db, me.scope, EnterpriseId(dispute.enterprise_id)).await?;
+    let enterprise =
+        enterprises::brief_or_not_found(&state.db, me.scope, EnterpriseId(dispute.enterprise_id))
+            .await?;
     let form = DisputeForm::from_dispute(&dispute);
     FormPage::new(&state, ctx, enterprise, Some(dispute.dispute_id), form).await
 }
@@ -216,7 +208,9 @@ pub(super) async fn update(
 ) -> AppResult<Response> {
     let form = DisputeForm::from_pairs(pairs);
     let current = dispute(&state.db, me.scope, id).await?;
-    let enterprise = enterprise(&state.db, me.scope, EnterpriseId(current.enterprise_id)).await?;
+    let enterprise =
+        enterprises::brief_or_not_found(&state.db, me.scope, EnterpriseId(current.enterprise_id))
+            .await?;
     let page = FormPage::new(
         &state,
         PageCtx::new(&req),

@@ -18,6 +18,7 @@ pub use model::{
     Enterprise, EnterpriseBrief, EnterpriseForm, EnterpriseInput, Industry, OpenItem, Status,
     TimelineEntry,
 };
+pub use pages::brief_or_not_found;
 pub use queries::{brief, get as find, industries, name_of};
 pub use text::{EnterpriseText, text};
 

@@ -191,6 +191,10 @@ impl EnterpriseForm {
         }
         let credit_code = match CreditCode::parse(&self.credit_code) {
             Ok(code) => Some(code),
+            Err(_) if crate::web::form::has_control_chars(&self.credit_code) => {
+                e.add("credit_code", lang.t().err_control_chars);
+                None
+            }
             Err(err) => {
                 e.add(
                     "credit_code",

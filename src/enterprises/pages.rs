@@ -109,6 +109,18 @@ impl FormPage {
     }
 }
 
+/// The station's enterprise `id` as record pages name it, or a 404: every
+/// record route of an enterprise starts here.
+pub async fn brief_or_not_found(
+    db: &PgPool,
+    station: StationScope,
+    id: EnterpriseId,
+) -> AppResult<super::EnterpriseBrief> {
+    queries::brief(db, station, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
 async fn enterprise(db: &PgPool, station: StationScope, id: EnterpriseId) -> AppResult<Enterprise> {
     queries::get(db, station, id)
         .await?

@@ -79,16 +79,6 @@ impl FormPage {
     }
 }
 
-async fn enterprise(
-    db: &PgPool,
-    station: StationScope,
-    id: EnterpriseId,
-) -> AppResult<EnterpriseBrief> {
-    enterprises::brief(db, station, id)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
 async fn hazard(db: &PgPool, station: StationScope, id: HazardId) -> AppResult<Hazard> {
     queries::get(db, station, id)
         .await?
@@ -101,7 +91,7 @@ pub(super) async fn new_form(
     me: StationUser,
     IdPath(enterprise_id): IdPath<EnterpriseId>,
 ) -> AppResult<FormPage> {
-    let enterprise = enterprise(&state.db, me.scope, enterprise_id).await?;
+    let enterprise = enterprises::brief_or_not_found(&state.db, me.scope, enterprise_id).await?;
     let form = HazardForm {
         found_on: state.clock.today().to_string(),
         form_token: form::new_form_token(),
@@ -117,7 +107,7 @@ pub(super) async fn create(
     IdPath(enterprise_id): IdPath<EnterpriseId>,
     Form(form): Form<HazardForm>,
 ) -> AppResult<Response> {
-    let enterprise = enterprise(&state.db, me.scope, enterprise_id).await?;
+    let enterprise = enterprises::brief_or_not_found(&state.db, me.scope, enterprise_id).await?;
     let token_ok = form::valid_form_token(&form.form_token);
     let input = match form.validate(req.lang, state.clock.today(), None) {
         Ok(input) if token_ok => input,
@@ -276,7 +266,9 @@ pub(super) async fn edit_form(
     IdPath(id): IdPath<HazardId>,
 ) -> AppResult<FormPage> {
     let hazard = hazard(&state.db, me.scope, id).await?;
-    let enterprise = enterprise(&state.db, me.scope, EnterpriseId(hazard.enterprise_id)).await?;
+    let enterprise =
+        enterprises::brief_or_not_found(&state.db, me.scope, EnterpriseId(hazard.enterprise_id))
+            .await?;
     let form = HazardForm::from_hazard(&hazard);
     Ok(FormPage::new(ctx, enterprise, Some(hazard.hazard_id), form))
 }
@@ -289,7 +281,9 @@ pub(super) async fn update(
     Form(form): Form<HazardForm>,
 ) -> AppResult<Response> {
     let current = hazard(&state.db, me.scope, id).await?;
-    let enterprise = enterprise(&state.db, me.scope, EnterpriseId(current.enterprise_id)).await?;
+    let enterprise =
+        enterprises::brief_or_not_found(&state.db, me.scope, EnterpriseId(current.enterprise_id))
+            .await?;
     let input = match form.validate(req.lang, state.clock.today(), current.rectified_on) {
         Ok(input) => input,
         Err(errors) => {

@@ -78,16 +78,6 @@ impl FormPage {
     }
 }
 
-async fn enterprise(
-    db: &PgPool,
-    station: StationScope,
-    id: EnterpriseId,
-) -> AppResult<EnterpriseBrief> {
-    enterprises::brief(db, station, id)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
 async fn incident(db: &PgPool, station: StationScope, id: IncidentId) -> AppResult<Incident> {
     queries::get(db, station, id)
         .await?
@@ -100,7 +90,7 @@ pub(super) async fn new_form(
     me: StationUser,
     IdPath(enterprise_id): IdPath<EnterpriseId>,
 ) -> AppResult<FormPage> {
-    let enterprise = enterprise(&state.db, me.scope, enterprise_id).await?;
+    let enterprise = enterprises::brief_or_not_found(&state.db, me.scope, enterprise_id).await?;
     let form = IncidentForm {
         occurred_on: state.clock.today().to_string(),
         form_token: form::new_form_token(),
@@ -116,7 +106,7 @@ pub(super) async fn create(
     IdPath(enterprise_id): IdPath<EnterpriseId>,
     Form(form): Form<IncidentForm>,
 ) -> AppResult<Response> {
-    let enterprise = enterprise(&state.db, me.scope, enterprise_id).await?;
+    let enterprise = enterprises::brief_or_not_found(&state.db, me.scope, enterprise_id).await?;
     let token_ok = form::valid_form_token(&form.form_token);
     let input = match form.validate(req.lang, state.clock.today()) {
         Ok(input) if token_ok => input,
@@ -167,7 +157,9 @@ pub(super) async fn edit_form(
     IdPath(id): IdPath<IncidentId>,
 ) -> AppResult<FormPage> {
     let incident = incident(&state.db, me.scope, id).await?;
-    let enterprise = enterprise(&state.db, me.scope, EnterpriseId(incident.enterprise_id)).await?;
+    let enterprise =
+        enterprises::brief_or_not_found(&state.db, me.scope, EnterpriseId(incident.enterprise_id))
+            .await?;
     let form = IncidentForm::from_incident(&incident);
     Ok(FormPage::new(
         ctx,
@@ -185,7 +177,9 @@ pub(super) async fn update(
     Form(form): Form<IncidentForm>,
 ) -> AppResult<Response> {
     let current = incident(&state.db, me.scope, id).await?;
-    let enterprise = enterprise(&state.db, me.scope, EnterpriseId(current.enterprise_id)).await?;
+    let enterprise =
+        enterprises::brief_or_not_found(&state.db, me.scope, EnterpriseId(current.enterprise_id))
+            .await?;
     let input = match form.validate(req.lang, state.clock.today()) {
         Ok(input) => input,
         Err(errors) => {

@@ -421,7 +421,14 @@ impl VisitForm {
                 let note = match f.optional_text(note, 500) {
                     Ok(note) => note,
                     Err(message) => {
-                        e.items.entry(id).or_insert(message);
+                        // Both said when the answer is missing too.
+                        e.items
+                            .entry(id)
+                            .and_modify(|said| {
+                                said.push(' ');
+                                said.push_str(&message);
+                            })
+                            .or_insert(message);
                         String::new()
                     }
                 };

@@ -179,16 +179,6 @@ impl FormPage {
     }
 }
 
-async fn enterprise(
-    db: &PgPool,
-    station: StationScope,
-    id: EnterpriseId,
-) -> AppResult<EnterpriseBrief> {
-    enterprises::brief(db, station, id)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
 /// The visit with its officers and checklist answers.
 async fn detail(db: &PgPool, station: StationScope, id: VisitId) -> AppResult<VisitDetail> {
     let visit = queries::get(db, station, id)
@@ -237,7 +227,7 @@ async fn new_parts(
     me: &StationUser,
     enterprise_id: EnterpriseId,
 ) -> AppResult<FormParts> {
-    let enterprise = enterprise(&state.db, me.scope, enterprise_id).await?;
+    let enterprise = enterprises::brief_or_not_found(&state.db, me.scope, enterprise_id).await?;
     let officers = users::officers(&state.db, me.scope).await?;
     let (template, items) = checklist_for(&state.db, None).await?;
     Ok(FormParts {
@@ -252,7 +242,9 @@ async fn new_parts(
 
 /// The parts of a stored visit's form.
 async fn edit_parts(state: &AppState, me: &StationUser, visit: &Visit) -> AppResult<FormParts> {
-    let enterprise = enterprise(&state.db, me.scope, EnterpriseId(visit.enterprise_id)).await?;
+    let enterprise =
+        enterprises::brief_or_not_found(&state.db, me.scope, EnterpriseId(visit.enterprise_id))
+            .await?;
     let officers = users::officers(&state.db, me.scope).await?;
     let (template, items) = checklist_of(&state.db, visit).await?;
     Ok(FormParts {

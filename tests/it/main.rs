@@ -23,6 +23,7 @@ mod evaluations;
 mod faults;
 mod hazards;
 mod incidents;
+mod input;
 mod pages;
 mod policies;
 mod pushes;

@@ -718,3 +718,76 @@ async fn the_wait_counts_from_the_failure_and_a_delivery_dies_after_its_attempts
     assert_eq!(delivery(&app, s.push_y_a).await.status, "delivered");
     assert_eq!(receiver.received().len(), 1);
 }
+
+/// The real server, started with every proxy variable pointing at a
+/// listener of the test: its webhook worker goes straight to the receiver
+/// (reached through the allow-list) and the "proxy" hears nothing.
+#[tokio::test]
+async fn the_server_ignores_proxy_variables_when_it_delivers() {
+    let (app, db_proxy, _direct) = crate::harness::app_behind_proxy().await;
+    let receiver = Receiver::start(200).await;
+    let secret = sanse::pushes::token::webhook_secret();
+    set_webhook(&app, app.fixture.department_y, Some(&receiver.url), &secret).await;
+    let s = push_scene(&app).await;
+
+    let proxy = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let proxy_url = format!("http://{}", proxy.local_addr().unwrap());
+    let proxied = Arc::new(AtomicU16::new(0));
+    let counted = proxied.clone();
+    tokio::spawn(async move {
+        while let Ok((_connection, _)) = proxy.accept().await {
+            counted.fetch_add(1, Ordering::SeqCst);
+        }
+    });
+    let user = db_proxy.options(&app.db_name).get_username().to_owned();
+    let database_url = format!(
+        "postgres://{user}@127.0.0.1:{}/{}",
+        db_proxy.port, app.db_name
+    );
+    let receiver_at = reqwest::Url::parse(&receiver.url).unwrap();
+    let allow = format!(
+        "{}:{}",
+        receiver_at.host_str().unwrap(),
+        receiver_at.port().unwrap()
+    );
+    let mut server = tokio::process::Command::new(env!("CARGO_BIN_EXE_sanse"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--webhook-allow", &allow])
+        .env("DATABASE_URL", &database_url)
+        .env("RUST_LOG", "warn")
+        .envs(
+            [
+                "HTTP_PROXY",
+                "HTTPS_PROXY",
+                "ALL_PROXY",
+                "http_proxy",
+                "https_proxy",
+                "all_proxy",
+            ]
+            .map(|name| (name, proxy_url.as_str())),
+        )
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .stdout(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while receiver.received().len() < 2 && started.elapsed() < Duration::from_secs(60) {
+        if let Some(status) = server.try_wait().unwrap() {
+            panic!("the server stopped: {status}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    server.kill().await.unwrap();
+    assert_eq!(receiver.received().len(), 2, "delivered by the server");
+    assert_eq!(
+        proxied.load(Ordering::SeqCst),
+        0,
+        "a delivery went through the proxy"
+    );
+    for r in &receiver.received() {
+        assert_signed(r, &secret);
+    }
+    let row = delivery(&app, s.push_y_a).await;
+    assert_eq!(row.status, "delivered");
+}
