@@ -512,7 +512,13 @@ impl Resp {
             .unwrap_or("")
     }
 
-    /// The value of the first hidden `csrf` field on the page.
+    /// The page, parsed.
+    pub fn html(&self) -> scraper::Html {
+        scraper::Html::parse_document(&self.body)
+    }
+
+    /// The value of the first hidden `csrf` field on the page (read on
+    /// every response, so by a plain scan of our own markup, not a parse).
     pub fn csrf_field(&self) -> Option<String> {
         let at = self.body.find("name=\"csrf\" value=\"")?;
         let rest = &self.body[at + "name=\"csrf\" value=\"".len()..];
@@ -521,38 +527,18 @@ impl Resp {
 
     /// The value of the first input named `name` on the page.
     pub fn input_value(&self, name: &str) -> Option<String> {
-        let marker = format!("name=\"{name}\"");
-        let at = self.body.find(&marker)?;
-        let tag_start = self.body[..at].rfind('<')?;
-        let tag_end = at + self.body[at..].find('>')?;
-        let tag = &self.body[tag_start..tag_end];
-        let v = tag.find("value=\"")?;
-        Some(tag[v + 7..].split('"').next()?.to_owned())
+        let selector = scraper::Selector::parse(&format!("input[name=\"{name}\"]")).ok()?;
+        let html = self.html();
+        let input = html.select(&selector).next()?;
+        input.value().attr("value").map(str::to_owned)
     }
 
-    /// The text of the element with `id`, tags stripped (up to the first
-    /// closing tag of the element's own name).
+    /// The text of the element with `id`, white space folded.
     pub fn text_of_id(&self, id: &str) -> Option<String> {
-        let marker = format!("id=\"{id}\"");
-        let at = self.body.find(&marker)?;
-        let tag_start = self.body[..at].rfind('<')?;
-        let name: String = self.body[tag_start + 1..]
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect();
-        let open_end = at + self.body[at..].find('>')? + 1;
-        let close = open_end + self.body[open_end..].find(&format!("</{name}>"))?;
-        let inner = &self.body[open_end..close];
-        let mut text = String::new();
-        let mut in_tag = false;
-        for c in inner.chars() {
-            match c {
-                '<' => in_tag = true,
-                '>' => in_tag = false,
-                c if !in_tag => text.push(c),
-                _ => {}
-            }
-        }
+        let selector = scraper::Selector::parse(&format!("[id=\"{id}\"]")).ok()?;
+        let html = self.html();
+        let element = html.select(&selector).next()?;
+        let text: String = element.text().collect();
         Some(text.split_whitespace().collect::<Vec<_>>().join(" "))
     }
 }
