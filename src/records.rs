@@ -52,6 +52,27 @@ pub enum Write<T> {
     Answer(Response),
 }
 
+/// A new record's input as validated, or the errors to show again: the
+/// form's own, and a word on the form when its one-time token is not one
+/// this server made.
+pub fn new_input<I>(
+    token: &str,
+    validated: Result<I, FieldErrors>,
+    lang: Lang,
+) -> Result<I, FieldErrors> {
+    let token_ok = form::valid_form_token(token);
+    match validated {
+        Ok(input) if token_ok => Ok(input),
+        result => {
+            let mut errors = result.err().unwrap_or_default();
+            if !token_ok {
+                errors.add("form", lang.t().error_bad_request);
+            }
+            Err(errors)
+        }
+    }
+}
+
 /// The end of a "new record" form whose input is valid: `insert` stores the
 /// record in the transaction and returns its id and the audit line. The
 /// same form again (a double tap, a reload, two at once) shows the record

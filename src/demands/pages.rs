@@ -169,14 +169,13 @@ pub(super) async fn create(
     Form(form): Form<DemandForm>,
 ) -> AppResult<Response> {
     let parts = parts(&state, me.scope, enterprise_id, None).await?;
-    let token_ok = form::valid_form_token(&form.form_token);
-    let input = match form.validate_new(req.lang, state.clock.today(), &parts.officers) {
-        Ok(input) if token_ok => input,
-        result => {
-            let mut errors = result.err().unwrap_or_default();
-            if !token_ok {
-                errors.add("form", req.lang.t().error_bad_request);
-            }
+    let input = match records::new_input(
+        &form.form_token,
+        form.validate_new(req.lang, state.clock.today(), &parts.officers),
+        req.lang,
+    ) {
+        Ok(input) => input,
+        Err(errors) => {
             let page = FormPage::new(PageCtx::new(&req), parts, form);
             return Ok(page.refused(StatusCode::UNPROCESSABLE_ENTITY, errors, None));
         }

@@ -150,14 +150,13 @@ pub(super) async fn create(
 ) -> AppResult<Response> {
     let form = DisputeForm::from_pairs(pairs);
     let enterprise = enterprises::brief_or_not_found(&state.db, me.scope, enterprise_id).await?;
-    let token_ok = form::valid_form_token(&form.form_token);
-    let input = match form.validate(req.lang, state.clock.today(), None) {
-        Ok(input) if token_ok => input,
-        result => {
-            let mut errors = result.err().unwrap_or_default();
-            if !token_ok {
-                errors.add("form", req.lang.t().error_bad_request);
-            }
+    let input = match records::new_input(
+        &form.form_token,
+        form.validate(req.lang, state.clock.today(), None),
+        req.lang,
+    ) {
+        Ok(input) => input,
+        Err(errors) => {
             let page = FormPage::new(&state, PageCtx::new(&req), enterprise, None, form).await?;
             return Ok(page.refused(StatusCode::UNPROCESSABLE_ENTITY, errors, None));
         }

@@ -166,14 +166,13 @@ pub(super) async fn create(
     Form(form): Form<EnterpriseForm>,
 ) -> AppResult<Response> {
     let choices = Choices::load(&state.db, me.scope).await?;
-    let token_ok = form::valid_form_token(&form.form_token);
-    let input = match form.validate(req.lang, &choices.industries, &choices.officer_ids()) {
-        Ok(input) if token_ok => input,
-        result => {
-            let mut errors = result.err().unwrap_or_default();
-            if !token_ok {
-                errors.add("form", req.lang.t().error_bad_request);
-            }
+    let input = match records::new_input(
+        &form.form_token,
+        form.validate(req.lang, &choices.industries, &choices.officer_ids()),
+        req.lang,
+    ) {
+        Ok(input) => input,
+        Err(errors) => {
             let page = FormPage::new(PageCtx::new(&req), None, form, choices);
             return Ok(page.refused(StatusCode::UNPROCESSABLE_ENTITY, errors, None));
         }

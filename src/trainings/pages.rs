@@ -168,14 +168,13 @@ pub(super) async fn create(
 ) -> AppResult<Response> {
     let form = TrainingForm::parse(&body)?;
     let choosable = queries::choosable(&state.db, me.scope, None).await?;
-    let token_ok = form::valid_form_token(&form.form_token);
-    let input = match form.validate(req.lang, state.clock.today(), &choosable) {
-        Ok(input) if token_ok => input,
-        result => {
-            let mut errors = result.err().unwrap_or_default();
-            if !token_ok {
-                errors.add("form", req.lang.t().error_bad_request);
-            }
+    let input = match records::new_input(
+        &form.form_token,
+        form.validate(req.lang, state.clock.today(), &choosable),
+        req.lang,
+    ) {
+        Ok(input) => input,
+        Err(errors) => {
             let page = FormPage::new(PageCtx::new(&req), None, &choosable, form, String::new());
             return Ok(page.refused(StatusCode::UNPROCESSABLE_ENTITY, errors, None));
         }
