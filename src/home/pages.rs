@@ -145,7 +145,7 @@ pub(super) async fn chief(
         };
         let waiting = crate::pushes::queries::unacknowledged(
             db,
-            station.id(),
+            station,
             now - chrono::Duration::days(i64::from(ack_days)),
         )
         .await?;

@@ -134,7 +134,7 @@ pub(super) async fn show(
     sort_open(&mut open_items);
     let (history, actions) = tokio::try_join!(
         crate::evaluations::history(db, station, id),
-        crate::pushes::queries::actions(db, ActionsOf::Station(station.id()), id.get()),
+        crate::pushes::queries::actions(db, ActionsOf::Station(station), id.get()),
     )?;
     Ok(ShowPage {
         tx: text(ctx.lang),

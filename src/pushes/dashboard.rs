@@ -220,10 +220,10 @@ async fn dashboard(
     query: ItemQuery,
 ) -> AppResult<DashboardPage> {
     let db = &state.db;
-    let latest = queries::latest_push_id(db, me.scope.id()).await?;
+    let latest = queries::latest_push_id(db, me.scope).await?;
     let wanted = push_id.or(latest);
     let (pushes, industries) = tokio::try_join!(
-        queries::pushes(db, me.scope.id(), PUSH_LIST),
+        queries::pushes(db, me.scope, PUSH_LIST),
         crate::enterprises::industries(db),
     )?;
     let mut page = DashboardPage {
@@ -239,7 +239,7 @@ async fn dashboard(
     let Some(wanted) = wanted else {
         return Ok(page);
     };
-    let push = queries::push(db, me.scope.id(), wanted)
+    let push = queries::push(db, me.scope, wanted)
         .await?
         .ok_or(AppError::NotFound)?;
     let filter = page.query.filter();
@@ -296,7 +296,7 @@ async fn export(
     IdPath(push_id): IdPath<PushId>,
     Query(query): Query<ItemQuery>,
 ) -> AppResult<Response> {
-    let push = queries::push(&state.db, me.scope.id(), push_id.get())
+    let push = queries::push(&state.db, me.scope, push_id.get())
         .await?
         .ok_or(AppError::NotFound)?;
     let rows = queries::items(&state.db, push.push_id, &query.filter(), None, 0).await?;
@@ -350,14 +350,14 @@ async fn acknowledge(
     me: DepartmentUser,
     IdPath(push_id): IdPath<PushId>,
 ) -> AppResult<Response> {
-    let push = queries::push(&state.db, me.scope.id(), push_id.get())
+    let push = queries::push(&state.db, me.scope, push_id.get())
         .await?
         .ok_or(AppError::NotFound)?;
     let mut tx = state.db.begin().await?;
     let to = format!("/department/pushes/{}", push.push_id);
     let done = queries::acknowledge(
         &mut tx,
-        me.scope.id(),
+        me.scope,
         push.push_id,
         me.user.user_id,
         state.clock.now(),
@@ -504,11 +504,11 @@ async fn load_item(
 ) -> AppResult<(PushRow, ItemRow, Vec<ActionRow>)> {
     let (push_id, enterprise_id) = (push_id.get(), enterprise_id.get());
     let (push, item, actions) = tokio::try_join!(
-        queries::push(&state.db, me.scope.id(), push_id),
-        queries::item(&state.db, me.scope.id(), push_id, enterprise_id),
+        queries::push(&state.db, me.scope, push_id),
+        queries::item(&state.db, me.scope, push_id, enterprise_id),
         queries::actions(
             &state.db,
-            queries::ActionsOf::Department(me.scope.id()),
+            queries::ActionsOf::Department(me.scope),
             enterprise_id
         ),
     )?;
@@ -584,7 +584,7 @@ async fn record_action(
         push.push_id, item.enterprise_id
     );
     let mut tx = state.db.begin().await?;
-    let station_id = queries::station_of_push(&mut tx, me.scope.id(), push.push_id).await?;
+    let station_id = queries::station_of_push(&mut tx, me.scope, push.push_id).await?;
     if form::already_submitted(
         &mut tx,
         crate::ids::StationId(station_id),

@@ -12,6 +12,7 @@ pub mod webhook;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgPool};
 
+use crate::auth::{DepartmentScope, StationScope};
 use crate::level::Level;
 
 #[derive(Debug, Clone)]
@@ -36,7 +37,11 @@ pub struct PushRow {
 }
 
 /// The department's pushes, the latest quarter first.
-pub async fn pushes(db: &PgPool, department_id: i64, limit: i64) -> sqlx::Result<Vec<PushRow>> {
+pub async fn pushes(
+    db: &PgPool,
+    department: DepartmentScope,
+    limit: i64,
+) -> sqlx::Result<Vec<PushRow>> {
     sqlx::query_as!(
         PushRow,
         r#"select p.push_id, p.quarter, p.revision, p.reason, s.name as station_name,
@@ -53,14 +58,18 @@ pub async fn pushes(db: &PgPool, department_id: i64, limit: i64) -> sqlx::Result
            where p.department_id = $1
            order by p.quarter desc, p.push_id desc
            limit $2"#,
-        department_id,
+        department.id(),
         limit
     )
     .fetch_all(db)
     .await
 }
 
-pub async fn push(db: &PgPool, department_id: i64, push_id: i64) -> sqlx::Result<Option<PushRow>> {
+pub async fn push(
+    db: &PgPool,
+    department: DepartmentScope,
+    push_id: i64,
+) -> sqlx::Result<Option<PushRow>> {
     sqlx::query_as!(
         PushRow,
         r#"select p.push_id, p.quarter, p.revision, p.reason, s.name as station_name,
@@ -75,7 +84,7 @@ pub async fn push(db: &PgPool, department_id: i64, push_id: i64) -> sqlx::Result
            join station s using (station_id)
            left join app_user u on u.user_id = p.acknowledged_by
            where p.department_id = $1 and p.push_id = $2"#,
-        department_id,
+        department.id(),
         push_id
     )
     .fetch_optional(db)
@@ -83,11 +92,11 @@ pub async fn push(db: &PgPool, department_id: i64, push_id: i64) -> sqlx::Result
 }
 
 /// The push the dashboard opens on: the latest quarter's newest.
-pub async fn latest_push_id(db: &PgPool, department_id: i64) -> sqlx::Result<Option<i64>> {
+pub async fn latest_push_id(db: &PgPool, department: DepartmentScope) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar!(
         "select push_id from push where department_id = $1
          order by quarter desc, push_id desc limit 1",
-        department_id
+        department.id()
     )
     .fetch_optional(db)
     .await
@@ -184,7 +193,7 @@ pub async fn items(
 /// One enterprise of a push (of this department).
 pub async fn item(
     db: &PgPool,
-    department_id: i64,
+    department: DepartmentScope,
     push_id: i64,
     enterprise_id: i64,
 ) -> sqlx::Result<Option<ItemRow>> {
@@ -200,7 +209,7 @@ pub async fn item(
            join push p using (push_id)
            join industry i on i.code = pi.industry_code
            where p.department_id = $1 and pi.push_id = $2 and pi.enterprise_id = $3"#,
-        department_id,
+        department.id(),
         push_id,
         enterprise_id
     )
@@ -248,9 +257,9 @@ pub struct ActionRow {
 #[derive(Debug, Clone, Copy)]
 pub enum ActionsOf {
     /// A department sees its own, over all its pushes.
-    Department(i64),
+    Department(DepartmentScope),
     /// A station sees every department's about its enterprise.
-    Station(i64),
+    Station(StationScope),
 }
 
 pub async fn actions(
@@ -259,8 +268,8 @@ pub async fn actions(
     enterprise_id: i64,
 ) -> sqlx::Result<Vec<ActionRow>> {
     let (department_id, station_id) = match of {
-        ActionsOf::Department(id) => (Some(id), None),
-        ActionsOf::Station(id) => (None, Some(id)),
+        ActionsOf::Department(d) => (Some(d.id()), None),
+        ActionsOf::Station(s) => (None, Some(s.id())),
     };
     sqlx::query_as!(
         ActionRow,
@@ -285,7 +294,7 @@ pub async fn actions(
 /// Set the acknowledgement once; false when it was already acknowledged.
 pub async fn acknowledge(
     conn: &mut PgConnection,
-    department_id: i64,
+    department: DepartmentScope,
     push_id: i64,
     user_id: i64,
     now: DateTime<Utc>,
@@ -293,7 +302,7 @@ pub async fn acknowledge(
     let done = sqlx::query!(
         "update push set acknowledged_at = $3, acknowledged_by = $4
          where department_id = $1 and push_id = $2 and acknowledged_at is null",
-        department_id,
+        department.id(),
         push_id,
         now,
         user_id
@@ -316,7 +325,7 @@ pub struct WaitingPush {
 /// The station's pushes not acknowledged by `before`.
 pub async fn unacknowledged(
     db: &PgPool,
-    station_id: i64,
+    station: StationScope,
     before: DateTime<Utc>,
 ) -> sqlx::Result<Vec<WaitingPush>> {
     sqlx::query_as!(
@@ -327,7 +336,7 @@ pub async fn unacknowledged(
            where p.station_id = $1 and p.acknowledged_at is null and p.created_at < $2
            order by p.created_at, d.name
            limit 100"#,
-        station_id,
+        station.id(),
         before
     )
     .fetch_all(db)
@@ -337,13 +346,13 @@ pub async fn unacknowledged(
 /// The station a push of the department came from.
 pub async fn station_of_push(
     conn: &mut PgConnection,
-    department_id: i64,
+    department: DepartmentScope,
     push_id: i64,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar!(
         "select station_id from push where push_id = $1 and department_id = $2",
         push_id,
-        department_id
+        department.id()
     )
     .fetch_one(conn)
     .await
