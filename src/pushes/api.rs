@@ -22,8 +22,10 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 
 use crate::AppState;
+use crate::auth::DepartmentScope;
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::ids::DepartmentId;
 use crate::ids::PushId;
 use crate::level::Level;
 use crate::web::IdPath;
@@ -227,8 +229,12 @@ impl From<ItemRow> for ApiEnterprise {
 }
 
 /// One push of the department, or None (unknown, or another department's).
-pub async fn push(db: &PgPool, department_id: i64, push_id: i64) -> sqlx::Result<Option<ApiPush>> {
-    Ok(queries::push(db, department_id, push_id)
+pub async fn push(
+    db: &PgPool,
+    department: DepartmentScope,
+    push_id: i64,
+) -> sqlx::Result<Option<ApiPush>> {
+    Ok(queries::push(db, department, push_id)
         .await?
         .map(ApiPush::from))
 }
@@ -236,11 +242,11 @@ pub async fn push(db: &PgPool, department_id: i64, push_id: i64) -> sqlx::Result
 /// A page of the department's pushes, newest first, and how many it has.
 pub async fn pushes(
     db: &PgPool,
-    department_id: i64,
+    department: DepartmentScope,
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<(Vec<ApiPush>, i64)> {
-    let (rows, total) = queries::pushes(db, department_id, limit, offset).await?;
+    let (rows, total) = queries::pushes(db, department, limit, offset).await?;
     Ok((rows.into_iter().map(ApiPush::from).collect(), total))
 }
 
@@ -488,7 +494,7 @@ async fn method_not_allowed(headers: HeaderMap) -> ApiError {
 /// The department a valid API token belongs to.
 #[derive(Debug, Clone, Copy)]
 pub struct ApiClient {
-    pub department_id: i64,
+    pub department: DepartmentScope,
     pub lang: Lang,
 }
 
@@ -523,7 +529,9 @@ impl FromRequestParts<AppState> for ApiClient {
             .map_err(|err| ApiError::db(err, lang))?;
         match department_id {
             Some(department_id) => Ok(ApiClient {
-                department_id,
+                // The token was found by its hash: this is its department.
+                #[allow(clippy::disallowed_methods)]
+                department: DepartmentScope::verified(DepartmentId(department_id)),
                 lang,
             }),
             None => Err(refused(true)),
@@ -648,7 +656,7 @@ async fn list_pushes(
     let paging = Paging::parse(&pairs, lang)?;
     let (data, total) = pushes(
         &state.db,
-        client.department_id,
+        client.department,
         paging.per_page,
         paging.offset(),
     )
@@ -665,7 +673,7 @@ async fn show_push(
 ) -> Result<Response, ApiError> {
     let lang = client.lang;
     let id = push_id(path, lang)?;
-    let found = push(&state.db, client.department_id, id)
+    let found = push(&state.db, client.department, id)
         .await
         .map_err(|err| ApiError::db(err, lang))?
         .ok_or_else(|| ApiError::new(ApiErrorKind::NotFound, lang))?;
@@ -695,7 +703,7 @@ async fn list_enterprises(
     let db = &state.db;
     let db_err = |err| ApiError::db(err, lang);
     // The department's push, or nothing: never say that it exists.
-    push(db, client.department_id, id)
+    push(db, client.department, id)
         .await
         .map_err(db_err)?
         .ok_or_else(|| ApiError::new(ApiErrorKind::NotFound, lang))?;

@@ -126,7 +126,11 @@ pub async fn event(
     push_id: i64,
     event_id: &str,
 ) -> sqlx::Result<Option<Event>> {
-    let Some(push) = api::push(db, department_id, push_id).await? else {
+    // The outbox wrote the row for this department.
+    #[allow(clippy::disallowed_methods)]
+    let department =
+        crate::auth::DepartmentScope::verified(crate::ids::DepartmentId(department_id));
+    let Some(push) = api::push(db, department, push_id).await? else {
         return Ok(None);
     };
     let enterprises = api::enterprises(db, push_id, None, None, 0).await?;

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
+use crate::auth::DepartmentScope;
 use crate::level::Level;
 
 pub struct PushRow {
@@ -26,7 +27,11 @@ pub struct PushRow {
 }
 
 /// One push of the department, or None (unknown, or another department's).
-pub async fn push(db: &PgPool, department_id: i64, push_id: i64) -> sqlx::Result<Option<PushRow>> {
+pub async fn push(
+    db: &PgPool,
+    department: DepartmentScope,
+    push_id: i64,
+) -> sqlx::Result<Option<PushRow>> {
     sqlx::query_as!(
         PushRow,
         r#"select p.push_id, p.quarter, s.code as station_code, s.name as station_name,
@@ -34,7 +39,7 @@ pub async fn push(db: &PgPool, department_id: i64, push_id: i64) -> sqlx::Result
                   p.green, p.yellow, p.red, p.added, p.changed, p.removed, p.acknowledged_at
            from push p join station s using (station_id)
            where p.department_id = $1 and p.push_id = $2"#,
-        department_id,
+        department.id(),
         push_id
     )
     .fetch_optional(db)
@@ -44,13 +49,13 @@ pub async fn push(db: &PgPool, department_id: i64, push_id: i64) -> sqlx::Result
 /// A page of the department's pushes, newest first, and how many it has.
 pub async fn pushes(
     db: &PgPool,
-    department_id: i64,
+    department: DepartmentScope,
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<(Vec<PushRow>, i64)> {
     let total = sqlx::query_scalar!(
         r#"select count(*) as "n!" from push where department_id = $1"#,
-        department_id
+        department.id()
     )
     .fetch_one(db)
     .await?;
@@ -63,7 +68,7 @@ pub async fn pushes(
            where p.department_id = $1
            order by p.push_id desc
            limit $2 offset $3"#,
-        department_id,
+        department.id(),
         limit,
         offset
     )
