@@ -192,7 +192,7 @@ pub(super) async fn revoke_token(
             Flash::Saved,
         ));
     }
-    receivers::revoke_token(&mut tx, token_id, me.user.user_id, state.clock.now()).await?;
+    receivers::revoke_token(&mut tx, id, token_id, me.user.user_id, state.clock.now()).await?;
     let summary = format!("{label} ({prefix}…)");
     let event = Event {
         summary: &summary,
@@ -339,7 +339,7 @@ pub(super) async fn retry_delivery(
             Flash::Saved,
         ));
     }
-    receivers::retry_now(&mut tx, delivery_id, state.clock.now()).await?;
+    receivers::retry_now(&mut tx, id, delivery_id, state.clock.now()).await?;
     let summary = format!("event {event_id}");
     let event = Event {
         summary: &summary,

@@ -89,18 +89,21 @@ pub async fn lock_token(
     Ok(row.map(|r| (r.label, r.prefix, r.revoked)))
 }
 
+/// Revoke a token of the department (once).
 pub async fn revoke_token(
     conn: &mut PgConnection,
+    department_id: i64,
     token_id: i64,
     user_id: i64,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     sqlx::query!(
         "update api_token set revoked_at = $3, revoked_by = $2
-         where api_token_id = $1 and revoked_at is null",
+         where api_token_id = $1 and department_id = $4 and revoked_at is null",
         token_id,
         user_id,
-        now
+        now,
+        department_id
     )
     .execute(conn)
     .await?;
@@ -236,18 +239,21 @@ pub async fn lock_delivery(
     Ok(row.map(|r| (r.event_id, r.status)))
 }
 
-/// Make a pending (or dead) delivery due now, and wake the webhook workers (when the
-/// transaction commits).
+/// Make a pending (or dead) delivery of the department due now, and wake
+/// the webhook workers (when the transaction commits).
 pub async fn retry_now(
     conn: &mut PgConnection,
+    department_id: i64,
     delivery_id: i64,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     sqlx::query!(
         "update webhook_delivery set next_attempt_at = $2, status = 'pending'
-         where webhook_delivery_id = $1 and status in ('pending', 'dead')",
+         where webhook_delivery_id = $1 and department_id = $3
+           and status in ('pending', 'dead')",
         delivery_id,
-        now
+        now,
+        department_id
     )
     .execute(&mut *conn)
     .await?;
